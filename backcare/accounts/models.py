@@ -1,0 +1,37 @@
+import datetime
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from .timezones import validate_timezone
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address", blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="Your IANA time zone: “today”, streaks and reminders use it.",
+    )
+    program = models.ForeignKey(
+        "routines.Program",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followers",
+        help_text="The program you follow, one at a time.",
+    )
+    program_started_on = models.DateField(null=True, blank=True)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_now(self) -> datetime.datetime:
+        return timezone.now().astimezone(self.zone)
+
+    def local_today(self) -> datetime.date:
+        return self.local_now().date()

@@ -1,0 +1,20 @@
+"""The embedded single-machine run: `make run` and the test suite."""
+
+import secrets
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+
+def _local_secret_key():
+    # A random key kept beside the data, never a constant that could leak into
+    # a deployment; production.py requires SECRET_KEY from the environment.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()

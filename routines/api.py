@@ -1,0 +1,79 @@
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Chain, Exercise, Kind, Muscle, Program, Routine
+from .selfcheck import assess
+from .serializers import (
+    ExerciseSerializer,
+    MuscleSerializer,
+    ProgramSerializer,
+    RoutineSerializer,
+    SelfCheckInputSerializer,
+    SelfCheckResultSerializer,
+)
+
+
+class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
+    """The catalog is public."""
+
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+
+
+class MuscleViewSet(CatalogViewSet):
+    queryset = Muscle.objects.all()
+    serializer_class = MuscleSerializer
+
+
+class ExerciseFilter(django_filters.FilterSet):
+    muscle = django_filters.CharFilter(field_name="muscles__slug", distinct=True)
+    kind = django_filters.ChoiceFilter(choices=Kind.choices)
+
+    class Meta:
+        model = Exercise
+        fields = ["muscle", "kind"]
+
+
+class ExerciseViewSet(CatalogViewSet):
+    queryset = Exercise.objects.prefetch_related("muscles")
+    serializer_class = ExerciseSerializer
+    filterset_class = ExerciseFilter
+
+
+class RoutineFilter(django_filters.FilterSet):
+    chain = django_filters.ChoiceFilter(choices=Chain.choices)
+    muscle = django_filters.CharFilter(method="filter_muscle")
+
+    class Meta:
+        model = Routine
+        fields = ["chain", "muscle"]
+
+    def filter_muscle(self, queryset, name, value):
+        return queryset.for_muscle(value)
+
+
+class RoutineViewSet(CatalogViewSet):
+    queryset = Routine.objects.with_steps()
+    serializer_class = RoutineSerializer
+    filterset_class = RoutineFilter
+
+
+class ProgramViewSet(CatalogViewSet):
+    queryset = Program.objects.prefetch_related("days__routine")
+    serializer_class = ProgramSerializer
+
+
+class SelfCheckView(APIView):
+    """Map posture and causes to a chain, muscles, routines, a program and advice. Public; saves nothing."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=SelfCheckInputSerializer, responses=SelfCheckResultSerializer)
+    def post(self, request):
+        answers = SelfCheckInputSerializer(data=request.data)
+        answers.is_valid(raise_exception=True)
+        result = assess(**answers.validated_data)
+        return Response(SelfCheckResultSerializer(result.as_dict()).data)

@@ -1,0 +1,44 @@
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+# pytest-django's live_server runs in another thread than the browser tests' event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(django_user_model, username, **extra):
+    return django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
+
+
+@pytest.fixture
+def alice(db, django_user_model):
+    """Owns the data under test."""
+    return make_user(django_user_model, "alice", timezone="Europe/Paris")
+
+
+@pytest.fixture
+def bob(db, django_user_model):
+    """The outsider: must never see alice's data."""
+    return make_user(django_user_model, "bob", timezone="America/New_York")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def alice_api(alice):
+    client = APIClient()
+    client.force_authenticate(alice)
+    return client
+
+
+@pytest.fixture
+def bob_api(bob):
+    client = APIClient()
+    client.force_authenticate(bob)
+    return client

@@ -1,0 +1,258 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from routines.models import Chain, Routine, Sides
+
+MIN_DATE = datetime.date(1900, 1, 1)
+MAX_DATE = datetime.date(2999, 12, 31)
+NOTES_MAX_LENGTH = 2000
+PAIN_MIN, PAIN_MAX = 0, 10
+DURATION_MIN, DURATION_MAX = 1, 240
+
+pain_validators = [MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)]
+date_validators = [MinValueValidator(MIN_DATE), MaxValueValidator(MAX_DATE)]
+notes_validators = [MaxLengthValidator(NOTES_MAX_LENGTH)]
+
+
+def _date_in_range(field="date"):
+    return Q(**{f"{field}__gte": MIN_DATE, f"{field}__lte": MAX_DATE})
+
+
+def _pain_in_range(field):
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": PAIN_MIN, f"{field}__lte": PAIN_MAX})
+
+
+class UserOwnedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def between(self, start=None, end=None):
+        qs = self
+        if start is not None:
+            qs = qs.filter(date__gte=start)
+        if end is not None:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+
+class Session(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
+    routine = models.ForeignKey(Routine, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
+    date = models.DateField(validators=date_validators)
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(DURATION_MIN), MaxValueValidator(DURATION_MAX)]
+    )
+    steps_completed = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=pain_validators)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=pain_validators)
+    side = models.CharField(max_length=5, choices=Sides.choices, blank=True)
+    notes = models.TextField(blank=True, validators=notes_validators)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        indexes = [models.Index(fields=["user", "date"], name="session_user_date")]
+        constraints = [
+            models.CheckConstraint(condition=_date_in_range(), name="session_date_in_range"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=DURATION_MIN, duration_minutes__lte=DURATION_MAX),
+                name="session_duration_in_range",
+            ),
+            models.CheckConstraint(condition=_pain_in_range("pain_before"), name="session_pain_before_in_range"),
+            models.CheckConstraint(condition=_pain_in_range("pain_after"), name="session_pain_after_in_range"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="session_notes_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · {self.routine or 'free exercises'}"
+
+    @property
+    def relief(self):
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_before - self.pain_after
+
+
+class PainContext(models.TextChoices):
+    REST = "rest", "At rest"
+    WALKING = "walking", "Walking"
+    STANDING = "standing", "Standing"
+    SITTING = "sitting", "Sitting"
+    MORNING = "morning", "In the morning"
+    NIGHT = "night", "At night"
+
+
+class PainEntry(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_entries")
+    date = models.DateField(validators=date_validators)
+    score = models.PositiveSmallIntegerField(validators=pain_validators)
+    context = models.CharField(max_length=10, choices=PainContext.choices)
+    notes = models.TextField(blank=True, validators=notes_validators)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "context"]
+        verbose_name_plural = "pain entries"
+        indexes = [models.Index(fields=["user", "date"], name="painentry_user_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date", "context"],
+                name="painentry_one_per_date_and_context",
+                violation_error_message="You already have a pain entry for this date and context; edit it instead.",
+            ),
+            models.CheckConstraint(condition=_date_in_range(), name="painentry_date_in_range"),
+            models.CheckConstraint(condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="painentry_score_in_range"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="painentry_notes_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · {self.context}: {self.score}"
+
+
+class Pelvis(models.TextChoices):
+    TUCK = "tuck", "I tuck my pelvis under (flat back, bottom tucked)"
+    ARCH = "arch", "I over-arch my lower back (bottom sticks out)"
+    UNSURE = "unsure", "I am not sure, or neither"
+
+
+class SelfCheck(models.Model):
+    """One saved self-check result; repeated over time so it can be charted against pain."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_checks")
+    date = models.DateField(validators=date_validators)
+    pelvis = models.CharField(max_length=6, choices=Pelvis.choices)
+    causes = models.JSONField(default=list, blank=True)
+    chain = models.CharField(max_length=10, choices=Chain.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · {self.chain}"
+
+
+# --- Reminders -------------------------------------------------------------------
+
+ALL_WEEKDAYS = 0b1111111
+
+
+class ReminderScheduleQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(enabled=True, next_due_at__lte=now)
+
+
+class ReminderSchedule(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_schedule")
+    enabled = models.BooleanField(default=False)
+    time = models.TimeField(default=datetime.time(8, 0), help_text="Local time of day, in the user's time zone.")
+    weekdays = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(ALL_WEEKDAYS)],
+        help_text="Bit mask, bit 0 = Monday … bit 6 = Sunday; 0 means every day.",
+    )
+    skip_if_done = models.BooleanField(default=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="UTC; empty when off.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderScheduleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(weekdays__gte=0, weekdays__lte=ALL_WEEKDAYS), name="reminder_weekdays_mask"),
+        ]
+
+    def __str__(self):
+        return f"Reminders for {self.user}"
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return [day for day in range(7) if self.weekdays & (1 << day)]
+
+    @staticmethod
+    def mask_for(days) -> int:
+        mask = 0
+        for day in days:
+            mask |= 1 << day
+        return mask
+
+
+class ContentKind(models.TextChoices):
+    TIP = "tip", "Tip"
+    TESTIMONIAL = "testimonial", "Testimonial"
+    RESOURCE = "resource", "Resource"
+
+
+class ContentItemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ContentItem(models.Model):
+    """A tip, testimonial or resource carried by a reminder email, one per email, in rotation."""
+
+    kind = models.CharField(max_length=12, choices=ContentKind.choices)
+    title = models.CharField(max_length=150)
+    body = models.TextField()
+    link = models.URLField(blank=True)
+    active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContentItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+    UNCERTAIN = "uncertain", "Uncertain"
+    RETRYING = "retrying", "Retrying"
+
+
+class Delivery(models.Model):
+    """One reminder slot for one user: created once, by whoever claims the slot."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    slot_at = models.DateTimeField(help_text="The due instant, UTC.")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    skip_reason = models.CharField(max_length=200, blank=True)
+    content_item = models.ForeignKey(ContentItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-slot_at"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "slot_at"], name="delivery_status_slot")]
+        constraints = [models.UniqueConstraint(fields=["user", "slot_at"], name="delivery_one_per_user_slot")]
+
+    def __str__(self):
+        return f"{self.user} · {self.slot_at:%Y-%m-%d %H:%M} · {self.status}"
