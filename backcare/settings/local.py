@@ -18,3 +18,5 @@ def _local_secret_key():
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+# Serve static files straight from the apps: no collectstatic step for the local run.
+WHITENOISE_USE_FINDERS = True
