@@ -25,6 +25,10 @@ def home(request):
     )
 
 
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
 def _check_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

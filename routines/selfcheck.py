@@ -33,8 +33,16 @@ CHAIN_EXPLANATION = {
 
 QL_ROUTINE_SLUG = "ql-release"
 WALKING_RELIEF_SLUG = "walking-relief"
+STRENGTH_STARTER_SLUG = "hip-strength-basics"
 FLEXIBILITY_PROGRAM_SLUG = "flexible-back"
 STRENGTH_PROGRAM_SLUG = "strong-back"
+
+# The release routines that start each chain's work, before the QL and walking-relief routines.
+CHAIN_ROUTINES = {
+    Chain.POSTERIOR: ["posterior-chain-release"],
+    Chain.ANTERIOR: ["anterior-chain-release"],
+    Chain.BOTH: ["full-chain-reset", "posterior-chain-release", "anterior-chain-release"],
+}
 
 # cause slug -> (short title, advice). Ordered as the questionnaire lists them.
 CAUSES = {
@@ -119,12 +127,13 @@ def assess(*, pelvis: str, causes: list[str]) -> SelfCheckResult:
     chains = [Chain.POSTERIOR, Chain.ANTERIOR, Chain.BOTH] if chain == Chain.BOTH else [chain, Chain.BOTH]
     muscles = list(Muscle.objects.filter(chain__in=chains).values_list("slug", flat=True))
 
-    routine_slugs = list(Routine.objects.filter(chain=chain).values_list("slug", flat=True))
-    for slug in (QL_ROUTINE_SLUG, WALKING_RELIEF_SLUG):
-        if slug not in routine_slugs and Routine.objects.filter(slug=slug).exists():
-            routine_slugs.append(slug)
-
     wants_strength = {"inactivity", "excess-weight"} & set(ordered_causes)
+    wanted = [*CHAIN_ROUTINES[chain], QL_ROUTINE_SLUG, WALKING_RELIEF_SLUG]
+    if wants_strength:
+        wanted.append(STRENGTH_STARTER_SLUG)
+    found = set(Routine.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    routine_slugs = [slug for slug in dict.fromkeys(wanted) if slug in found]
+
     program_slug = STRENGTH_PROGRAM_SLUG if wants_strength else FLEXIBILITY_PROGRAM_SLUG
     program = Program.objects.filter(slug=program_slug).values_list("slug", flat=True).first()
 

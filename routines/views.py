@@ -44,7 +44,7 @@ def program_detail(request, slug):
 
 
 def self_check(request):
-    form = SelfCheckForm(request.POST or None)
+    form = SelfCheckForm(request.POST if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = assess(pelvis=form.cleaned_data["pelvis"], causes=form.cleaned_data["causes"])

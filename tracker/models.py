@@ -202,6 +202,13 @@ class ContentItemQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def in_rotation_for(self, user):
+        """Least often sent to this user first, then in order: nothing repeats until every item was shown."""
+        times_sent = models.Count(
+            "deliveries", filter=Q(deliveries__user=user, deliveries__status=DeliveryStatus.SENT)
+        )
+        return self.annotate(times_sent=times_sent).order_by("times_sent", "order", "pk")
+
 
 class ContentItem(models.Model):
     """A tip, testimonial or resource carried by a reminder email, one per email, in rotation."""
@@ -233,6 +240,14 @@ class DeliveryStatus(models.TextChoices):
     RETRYING = "retrying", "Retrying"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def abandoned(self, before):
+        """Waiting or claimed since before ``before``: the task's message or its worker was lost."""
+        waiting = Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING])
+        claimed = Q(status=DeliveryStatus.SENDING, claimed_at__lt=before)
+        return self.filter(waiting | claimed, updated_at__lt=before)
+
+
 class Delivery(models.Model):
     """One reminder slot for one user: created once, by whoever claims the slot."""
 
@@ -247,6 +262,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-slot_at"]

@@ -1,6 +1,6 @@
 """Web pages of the tracker; each feature module lists its own routes."""
 
-from .views import logs, progress, reminders
+from .views import account, logs, progress, reminders
 
 app_name = "tracker"
-urlpatterns = [*logs.urlpatterns, *progress.urlpatterns, *reminders.urlpatterns]
+urlpatterns = [*logs.urlpatterns, *progress.urlpatterns, *reminders.urlpatterns, *account.urlpatterns]

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("profile/", api.ProfileView.as_view(), name="api-profile"),
+]

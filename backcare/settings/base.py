@@ -5,9 +5,11 @@ emails written as files under ``var/``); ``production.py`` refuses the ones
 that are unsafe on a public server.
 """
 
+import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("BACKCARE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -89,7 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-backcare.sqlite3")}
+    # A file, not memory, so that worker processes started by the tests share it; one per
+    # test run, so that two runs on one machine never destroy each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-backcare-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -157,18 +161,43 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     # Longer than any task runs, so Redis does not hand an unacknowledged task to a
-    # second worker while the first is still working on it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # second worker while the first is still working on it. Tests shorten it, and give
+    # each run its own key prefix so that runs sharing one Redis never take each other's tasks.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "global_keyprefix": env.str("CELERY_KEY_PREFIX", default=""),
+    }
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-reminders": {"task": "tracker.tasks.dispatch_reminders", "schedule": 60.0},
+    "dispatch-reminders": {
+        "task": "tracker.tasks.dispatch_reminders",
+        "schedule": env.float("REMINDER_DISPATCH_INTERVAL", default=60.0),
+    },
     "worker-heartbeat": {"task": "backcare.tasks.heartbeat", "schedule": 60.0},
 }
 
+# --- Reminders (tracker/reminders.py, tracker/tasks.py) ----------------------------
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+# A transient SMTP error is retried within 30 s, 60 s, 120 s, 240 s (full jitter,
+# capped at 10 minutes); the fifth failure is recorded as failed.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=30)
+REMINDER_RETRY_BACKOFF_MAX = env.int("REMINDER_RETRY_BACKOFF_MAX", default=600)
+# A worker killed mid-send leaves its delivery claimed; the hard time limit bounds how
+# long a live send can hold a claim, so a claim older than REMINDER_RECOVER_AFTER
+# belongs to a dead worker. A delivery still waiting that long has lost its message
+# (a broker without redelivery) and is queued again.
+REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=120)
+REMINDER_RECOVER_AFTER = env.int("REMINDER_RECOVER_AFTER", default=900)
+if REMINDER_RECOVER_AFTER <= REMINDER_SEND_TIME_LIMIT:
+    raise ImproperlyConfigured("REMINDER_RECOVER_AFTER must be longer than REMINDER_SEND_TIME_LIMIT.")
+
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers a request without credentials with the first class's
+    # WWW-Authenticate header, and only a class that has one makes that a 401 (not a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "backcare.api.Pagination",
@@ -220,6 +249,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "backcare.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,13 +1,293 @@
+"""Pages for logging: the dashboard, session and pain forms, history, the guided player."""
+
+import math
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.dateformat import format as format_date
+from django.views.decorators.http import require_POST
+
+from routines.forms import SelfCheckForm
+from routines.models import (
+    REST_BETWEEN_REPS_SECONDS,
+    SECONDS_PER_REP,
+    SETUP_SECONDS,
+    SWITCH_SIDE_SECONDS,
+    Program,
+    Routine,
+)
+from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
+
+from ..forms import PainEntryForm, PlayerForm, SessionForm
+from ..logs import (
+    latest_pain_entry,
+    pain_entry_delete,
+    pain_entry_existing,
+    pain_entry_log,
+    pain_entry_update,
+    program_follow,
+    self_check_save,
+    session_delete,
+    session_log,
+    session_update,
+)
+from ..models import PainEntry, Session
+from ..plans import todays_routine
+
+HISTORY_PAGE_SIZE = 20
+RECENT_SESSIONS = 5
+WARNING_PAIN_SCORE = 8
+
+
+def owned_or_404(request, model, pk):
+    """One of the signed-in user's own records; anybody else's is a 404, as if it did not exist."""
+    return get_object_or_404(model.objects.for_user(request.user), pk=pk)
 
 
 @login_required
 def dashboard(request):
-    return render(request, "tracker/dashboard.html", {})
+    user = request.user
+    today = user.local_today()
+    routine, why = todays_routine(user, today)
+    latest_pain = latest_pain_entry(user)
+    context = {
+        "today": today,
+        "routine": routine,
+        "why": why,
+        "recent_sessions": Session.objects.for_user(user).select_related("routine")[:RECENT_SESSIONS],
+        "latest_pain": latest_pain,
+        "show_warning": latest_pain is not None and latest_pain.score >= WARNING_PAIN_SCORE,
+        "warning_signs": WARNING_SIGNS,
+        "disclaimer": DISCLAIMER,
+        "pain_form": PainEntryForm(user=user, auto_id="quick_%s"),
+    }
+    return render(request, "tracker/dashboard.html", context)
+
+
+# --- Sessions ---------------------------------------------------------------------
+
+
+@login_required
+def session_new(request):
+    initial = {}
+    if slug := request.GET.get("routine"):
+        routine = Routine.objects.filter(slug=slug).first()
+        if routine is not None:
+            initial = {"routine": routine.slug, "duration_minutes": routine.estimated_minutes}
+    form = SessionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_log(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Session logged. Well done.")
+            return redirect("tracker:dashboard")
+    return render(request, "tracker/session_form.html", {"form": form, "editing": False})
+
+
+@login_required
+def session_edit(request, pk):
+    session = owned_or_404(request, Session, pk)
+    form = SessionForm(request.POST or None, user=request.user, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_update(session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("tracker:history")
+    return render(request, "tracker/session_form.html", {"form": form, "editing": True, "session": session})
+
+
+@login_required
+def session_remove(request, pk):
+    session = owned_or_404(request, Session, pk)
+    if request.method == "POST":
+        session_delete(session=session)
+        messages.success(request, "Session deleted.")
+        return redirect("tracker:history")
+    return render(request, "tracker/confirm_delete.html", {"what": "session", "object": session})
+
+
+# --- Pain entries -----------------------------------------------------------------
+
+
+def _pain_entry_refused(form, exc, *, user):
+    form.add_error(None, exc)
+    cleaned = form.cleaned_data
+    if "context" in form.errors and cleaned.get("date"):
+        return pain_entry_existing(user=user, date=cleaned["date"], context=form.data.get("context"))
+    return None
+
+
+@login_required
+def pain_new(request):
+    form = PainEntryForm(request.POST or None, user=request.user)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = pain_entry_log(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            existing = _pain_entry_refused(form, exc, user=request.user)
+        else:
+            when = entry.get_context_display().lower()
+            messages.success(request, f"Pain {entry.score}/10 {when} noted for {format_date(entry.date, 'j F')}.")
+            return redirect("tracker:dashboard")
+    return render(request, "tracker/pain_form.html", {"form": form, "editing": False, "existing": existing})
+
+
+@login_required
+def pain_edit(request, pk):
+    entry = owned_or_404(request, PainEntry, pk)
+    form = PainEntryForm(request.POST or None, user=request.user, instance=entry)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            pain_entry_update(entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            existing = _pain_entry_refused(form, exc, user=request.user)
+        else:
+            messages.success(request, "Pain entry saved.")
+            return redirect("tracker:history")
+    return render(request, "tracker/pain_form.html", {"form": form, "editing": True, "existing": existing})
+
+
+@login_required
+def pain_remove(request, pk):
+    entry = owned_or_404(request, PainEntry, pk)
+    if request.method == "POST":
+        pain_entry_delete(entry=entry)
+        messages.success(request, "Pain entry deleted.")
+        return redirect("tracker:history")
+    return render(request, "tracker/confirm_delete.html", {"what": "pain entry", "object": entry})
+
+
+# --- History ----------------------------------------------------------------------
+
+
+@login_required
+def history(request):
+    user = request.user
+    sessions = Paginator(Session.objects.for_user(user).select_related("routine"), HISTORY_PAGE_SIZE)
+    pain = Paginator(PainEntry.objects.for_user(user), HISTORY_PAGE_SIZE)
+    return render(
+        request,
+        "tracker/history.html",
+        {
+            "sessions": sessions.get_page(request.GET.get("sessions_page")),
+            "pain_entries": pain.get_page(request.GET.get("pain_page")),
+            "query": request.GET,
+        },
+    )
+
+
+# --- Guided player ----------------------------------------------------------------
+
+
+def player_data(routine):
+    """What player.js needs, in the order the routine lists its steps."""
+    return {
+        "routine": {"slug": routine.slug, "name": routine.name},
+        "timing": {
+            "setup_seconds": SETUP_SECONDS,
+            "rest_seconds": REST_BETWEEN_REPS_SECONDS,
+            "switch_seconds": SWITCH_SIDE_SECONDS,
+            "seconds_per_rep": SECONDS_PER_REP,
+        },
+        "steps": [
+            {
+                "name": step.exercise.name,
+                "kind": step.exercise.get_kind_display(),
+                "instructions": step.exercise.steps,
+                "caution": step.exercise.caution,
+                "note": step.note,
+                **step.dose,
+            }
+            for step in routine.steps.all()
+        ],
+    }
+
+
+@login_required
+def player(request, slug):
+    routine = get_object_or_404(Routine.objects.with_steps(), slug=slug)
+    steps = list(routine.steps.all())
+    form = PlayerForm(request.POST or None, routine=routine, step_count=len(steps))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session_log(
+                user=request.user,
+                routine=routine,
+                date=request.user.local_today(),
+                duration_minutes=data["duration_minutes"],
+                steps_completed=data["steps_completed"],
+                pain_before=data["pain_before"],
+                pain_after=data["pain_after"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            # The date and routine are the server's, not fields of this form: show every message on top.
+            form.add_error(None, ValidationError(exc.messages))
+        else:
+            relief = ""
+            if data["pain_before"] is not None and data["pain_after"] is not None:
+                relief = f" Pain {data['pain_before']} → {data['pain_after']}."
+            messages.success(request, f"{routine.name} logged: {data['duration_minutes']} min.{relief}")
+            return redirect("tracker:dashboard")
+    return render(
+        request,
+        "tracker/player.html",
+        {
+            "routine": routine,
+            "steps": steps,
+            "form": form,
+            "data": player_data(routine),
+            "estimated_minutes": max(1, math.ceil(sum(step.seconds for step in steps) / 60)),
+        },
+    )
+
+
+# --- Self-check and program -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def self_check_save_view(request):
+    form = SelfCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That self-check could not be saved: answer the questions again.")
+        return redirect("routines:self-check")
+    check = self_check_save(user=request.user, pelvis=form.cleaned_data["pelvis"], causes=form.cleaned_data["causes"])
+    messages.success(request, f"Self-check saved: {check.get_chain_display().lower()}.")
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def follow_program(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    program_follow(user=request.user, program=program)
+    messages.success(request, f"You follow {program.name} from today. Today's routine is on your dashboard.")
+    return redirect("tracker:dashboard")
 
 
 urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
+    path("history/", history, name="history"),
+    path("sessions/new/", session_new, name="session-new"),
+    path("sessions/<int:pk>/edit/", session_edit, name="session-edit"),
+    path("sessions/<int:pk>/delete/", session_remove, name="session-delete"),
+    path("pain/new/", pain_new, name="pain-new"),
+    path("pain/<int:pk>/edit/", pain_edit, name="pain-edit"),
+    path("pain/<int:pk>/delete/", pain_remove, name="pain-delete"),
+    path("play/<slug:slug>/", player, name="player"),
+    path("self-check/save/", self_check_save_view, name="self-check-save"),
+    path("programs/<slug:slug>/follow/", follow_program, name="follow-program"),
 ]

@@ -1,1 +1,81 @@
-urlpatterns = []
+"""Pages for reminders: the settings form, and the one-click unsubscribe link from every email."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from backcare.accounts.timezones import timezone_choices
+
+from ..reminders import WEEKDAYS, schedule_for, schedule_update, unsubscribe, user_for_unsubscribe_token
+
+RECENT_DELIVERIES = 5
+
+
+class ReminderForm(forms.Form):
+    enabled = forms.BooleanField(required=False, label="Email me a reminder")
+    time = forms.TimeField(
+        label="Time of day",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none for every day.",
+    )
+    skip_if_done = forms.BooleanField(
+        required=False, label="Skip the reminder on a day I have already logged a session"
+    )
+
+
+@login_required
+def reminder_settings(request):
+    user = request.user
+    schedule = schedule_for(user)
+    if request.method == "POST":
+        form = ReminderForm(request.POST)
+        if form.is_valid():
+            schedule_update(user=user, **form.cleaned_data)
+            messages.success(request, "Reminder settings saved.")
+            return redirect("tracker:reminders")
+    else:
+        form = ReminderForm(
+            initial={
+                "enabled": schedule.enabled,
+                "time": schedule.time,
+                "timezone": user.timezone,
+                "weekdays": schedule.weekday_list,
+                "skip_if_done": schedule.skip_if_done,
+            }
+        )
+    deliveries = user.reminder_deliveries.select_related("content_item")[:RECENT_DELIVERIES]
+    return render(request, "tracker/reminders.html", {"form": form, "schedule": schedule, "deliveries": deliveries})
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: the mail provider POSTs without a CSRF token; the signed token is the authority.
+@require_http_methods(["GET", "POST"])
+def unsubscribe_link(request, token):
+    subscriber = user_for_unsubscribe_token(token)
+    if subscriber is None:
+        return render(request, "tracker/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        unsubscribe(user=subscriber)
+        return render(request, "tracker/unsubscribe_done.html", {"subscriber": subscriber})
+    # GET changes nothing: link scanners follow every URL in an email.
+    return render(request, "tracker/unsubscribe.html", {"subscriber": subscriber})
+
+
+urlpatterns = [
+    path("reminders/", reminder_settings, name="reminders"),
+    path("unsubscribe/<str:token>/", unsubscribe_link, name="unsubscribe"),
+]

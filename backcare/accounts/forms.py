@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from routines.models import Program
+
+from .models import User
+from .timezones import timezone_choices, timezone_names
+
+TIMEZONE_HELP = "“Today”, streaks and reminders follow this zone."
+
+
+def timezone_field(*, guess: bool):
+    # app.js replaces UTC with the browser's own zone where the select asks for it.
+    attrs = {"data-guess-timezone": ""} if guess else {}
+    return forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        initial="UTC",
+        help_text=TIMEZONE_HELP + (" Your browser suggests one where it can; check it." if guess else ""),
+        widget=forms.Select(attrs=attrs),
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a known time zone (use an IANA name such as Europe/Paris)."
+        },
+    )
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(label="Email", help_text="For password resets and, if you want them, reminders.")
+    timezone = timezone_field(guess=True)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email", "timezone"]
+
+
+class ProfileForm(forms.ModelForm):
+    """What the profile page changes; saved by tracker.logs.profile_update, never by save()."""
+
+    email = forms.EmailField(label="Email")
+    timezone = timezone_field(guess=False)
+    program = forms.ModelChoiceField(
+        label="Program you follow",
+        queryset=Program.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="No program",
+        help_text="Choosing a different program starts it today.",
+        error_messages={"invalid_choice": "Choose a program from the list."},
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "timezone", "program"]
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        self.initial["program"] = instance.program.slug if instance.program_id else None
+        # A legacy alias set through the API (say US/Pacific) stays selectable.
+        if instance.timezone not in timezone_names():
+            self.fields["timezone"].choices = [*timezone_choices(), (instance.timezone, instance.timezone)]

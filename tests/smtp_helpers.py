@@ -1,0 +1,83 @@
+"""A real SMTP server on loopback (aiosmtpd) that records what it accepts and can refuse on demand."""
+
+import asyncio
+import contextlib
+import email
+import email.policy
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+TRY_LATER = "451 4.3.0 Try again later"
+NO_SUCH_USER = "550 5.1.1 No such user here"
+
+
+class RecordingHandler:
+    """Keeps every accepted message; ``refuse_next`` and ``refuse_all`` make DATA fail with a reply."""
+
+    def __init__(self, *, delay: float = 0.0):
+        self.delay = delay
+        self.refuse_next: list[str] = []
+        self.refuse_all: str | None = None
+        self.attempts = 0
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.attempts += 1
+            refusal = self.refuse_next.pop(0) if self.refuse_next else self.refuse_all
+            if refusal is None:
+                # Recorded on receipt: a client killed before it reads the answer has still
+                # delivered, which is the case a duplicate would come from.
+                self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if refusal is not None:
+            return refusal
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return "250 2.0.0 Accepted"
+
+    def received_by(self, address: str) -> list:
+        with self._lock:
+            return [message for message in self.messages if message["To"] == address]
+
+    def wait_for(self, count: int, *, timeout: float) -> list:
+        """Poll until ``count`` messages arrived (or the deadline passed); returns them all."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with self._lock:
+            return list(self.messages)
+
+
+class _LoopbackController(Controller):
+    """Binds port 0 and learns the port the system chose before its self-test connects."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+@contextlib.contextmanager
+def smtp_server(handler: RecordingHandler | None = None):
+    """Yield (handler, port) for an SMTP server on 127.0.0.1 that runs until the block ends."""
+    handler = handler or RecordingHandler()
+    controller = _LoopbackController(handler, hostname="127.0.0.1", port=0, ready_timeout=10)
+    controller.start()
+    try:
+        yield handler, controller.port
+    finally:
+        controller.stop()
+
+
+def smtp_settings(settings, port: int) -> None:
+    """Point Django's mail at the loopback server (pytest-django's ``settings`` fixture)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10

@@ -1,0 +1,95 @@
+"""One-click unsubscribe (RFC 8058): the signed link works without logging in, and only a POST acts."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tracker.models import Delivery, ReminderSchedule
+from tracker.reminders import reminder_send, unsubscribe_token
+
+SLOT = datetime.datetime(2026, 6, 12, 5, 30, tzinfo=datetime.UTC)
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+
+
+@pytest.fixture
+def subscribed(alice):
+    ReminderSchedule.objects.create(
+        user=alice, enabled=True, time=datetime.time(7, 30), next_due_at=SLOT + datetime.timedelta(days=1)
+    )
+    return alice
+
+
+@pytest.fixture
+def provider():
+    """A mail provider's one-click POST: no session, no CSRF token, and the checks enforced."""
+    return Client(enforce_csrf_checks=True)
+
+
+def link_for(user):
+    return reverse("tracker:unsubscribe", args=[unsubscribe_token(user)])
+
+
+def schedule_of(user):
+    return ReminderSchedule.objects.get(user=user)
+
+
+def test_opening_the_link_shows_a_confirm_button_and_changes_nothing(client, subscribed):
+    response = client.get(link_for(subscribed))
+    assert response.status_code == 200
+    assert b'<button type="submit"' in response.content
+    assert schedule_of(subscribed).enabled
+
+
+def test_confirming_turns_reminders_off_without_logging_in(client, subscribed):
+    response = client.post(link_for(subscribed))
+    assert response.status_code == 200
+    assert b"Reminders stopped" in response.content
+    assert (schedule_of(subscribed).enabled, schedule_of(subscribed).next_due_at) == (False, None)
+
+
+def test_the_providers_one_click_post_needs_no_csrf_token(provider, subscribed):
+    response = provider.post(link_for(subscribed), ONE_CLICK)
+    assert response.status_code == 200
+    assert not schedule_of(subscribed).enabled
+
+
+def test_unsubscribing_twice_is_harmless(provider, subscribed):
+    provider.post(link_for(subscribed), ONE_CLICK)
+    assert provider.post(link_for(subscribed), ONE_CLICK).status_code == 200
+
+
+def test_the_link_in_the_email_header_is_the_one_that_works(provider, subscribed):
+    Delivery.objects.create(user=subscribed, slot_at=SLOT)
+    reminder_send(delivery_id=Delivery.objects.get().pk)
+    header = mail.outbox[0].extra_headers["List-Unsubscribe"]
+    path = header.strip("<>").split("://", 1)[1].split("/", 1)[1]
+    provider.post(f"/{path}", ONE_CLICK)
+    assert not schedule_of(subscribed).enabled
+
+
+def test_it_only_unsubscribes_the_user_the_link_was_made_for(provider, subscribed, bob):
+    ReminderSchedule.objects.create(user=bob, enabled=True, next_due_at=SLOT)
+    provider.post(link_for(subscribed), ONE_CLICK)
+    assert schedule_of(bob).enabled
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_tampered_token_gets_a_clear_page_and_changes_nothing(provider, subscribed, bob, method):
+    # Alice's id with bob's signature: a forged link to unsubscribe her.
+    forged = f"{subscribed.pk}:{unsubscribe_token(bob).split(':', 1)[1]}"
+    response = getattr(provider, method)(reverse("tracker:unsubscribe", args=[forged]))
+    assert response.status_code == 400
+    assert b"This unsubscribe link is not valid" in response.content
+    assert schedule_of(subscribed).enabled
+
+
+def test_a_made_up_token_gets_a_400(provider, subscribed):
+    response = provider.post(reverse("tracker:unsubscribe", args=["not-a-token"]))
+    assert response.status_code == 400
+
+
+def test_the_page_is_not_cached(client, subscribed):
+    assert "no-cache" in client.get(link_for(subscribed))["Cache-Control"]

@@ -1,0 +1,140 @@
+"""Email: rendering the reminder, choosing its content item, sending it, and reading SMTP errors.
+
+One function per kind of email, each rendering a subject / text / HTML template set
+under ``tracker/templates/tracker/emails/``.
+"""
+
+import contextlib
+import datetime
+import smtplib
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from . import progress
+from .models import ContentItem, Delivery
+from .plans import todays_routine
+
+TRANSIENT, PERMANENT = "transient", "permanent"
+WEEK = datetime.timedelta(days=7)
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def next_content_item(user) -> ContentItem | None:
+    """The active item this user has been sent the fewest times; ties in the admin's order."""
+    return ContentItem.objects.active().in_rotation_for(user).first()
+
+
+def pain_trend(pain: dict) -> str:
+    """One line on the last week's pain, from progress over the last two weeks."""
+    average, change = pain["last_week_average"], pain["change"]
+    if average is None:
+        return "No pain check-ins this week: a ten-second check-in helps you see what works."
+    line = f"Pain this week: {average:g}/10 on average"
+    if change is None:
+        return f"{line}."
+    if change < 0:
+        return f"{line}, down {-change:g} from the week before."
+    if change > 0:
+        return f"{line}, up {change:g} from the week before."
+    return f"{line}, the same as the week before."
+
+
+def reminder_context(delivery: Delivery) -> dict:
+    from .reminders import unsubscribe_token, zone_named
+
+    user = delivery.user
+    today = delivery.slot_at.astimezone(zone_named(user.timezone)).date()
+    routine, why = todays_routine(user, today)
+    last_week = progress.summary(user, start=today - WEEK + datetime.timedelta(days=1), end=today)
+    two_weeks = progress.summary(user, start=today - 2 * WEEK + datetime.timedelta(days=1), end=today)
+    log_query = {"routine": routine.slug} if routine else {}
+    return {
+        "user": user,
+        "today": today,
+        "routine": routine,
+        "why": why,
+        "player_url": absolute_url(reverse("tracker:player", args=[routine.slug])) if routine else "",
+        "log_url": absolute_url(reverse("tracker:session-new")) + (f"?{urlencode(log_query)}" if log_query else ""),
+        "catalog_url": absolute_url(reverse("routines:catalog")),
+        "self_check_url": absolute_url(reverse("routines:self-check")),
+        "settings_url": absolute_url(reverse("tracker:reminders")),
+        "unsubscribe_url": absolute_url(reverse("tracker:unsubscribe", args=[unsubscribe_token(user)])),
+        "sessions": last_week["sessions"],
+        "minutes": last_week["minutes"],
+        "pain_line": pain_trend(two_weeks["pain"]),
+        "item": delivery.content_item,
+    }
+
+
+def reminder_message(delivery: Delivery) -> EmailMultiAlternatives:
+    """The reminder for one delivery: today's routine, last week in two lines, one content item.
+
+    Picks the content item when the delivery has none yet (a retry keeps the first pick).
+    """
+    if delivery.content_item is None:
+        delivery.content_item = next_content_item(delivery.user)
+    context = reminder_context(delivery)
+    subject = " ".join(render_to_string("tracker/emails/reminder_subject.txt", context).split())
+    text = render_to_string("tracker/emails/reminder.txt", context)
+    html = render_to_string("tracker/emails/reminder.html", context)
+    host = urlsplit(settings.SITE_URL).hostname or "backcare.localhost"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[delivery.user.email],
+        headers={
+            # RFC 8058: a mail provider may POST to this URL to unsubscribe in one click.
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The same id on every attempt lets a receiving server drop a duplicate.
+            "Message-ID": f"<reminder-{delivery.pk}.{delivery.slot_at:%Y%m%d%H%M}@{host}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send(message: EmailMultiAlternatives) -> None:
+    """Hand one message to the configured backend; SMTP errors are raised, never swallowed."""
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    try:
+        connection.send_messages([message])
+    finally:
+        # Once the server has answered the message, a failing QUIT changes nothing.
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def _reply(code: int, text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()
+
+
+def send_error(exc: BaseException) -> tuple[str, str]:
+    """(TRANSIENT or PERMANENT, message) for an error raised by ``send``.
+
+    4xx replies, refused or dropped connections and timeouts are worth retrying; 5xx
+    replies are final.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = list(exc.recipients.values())
+        kind = PERMANENT if replies and all(code >= 500 for code, _ in replies) else TRANSIENT
+        return kind, "; ".join(_reply(code, text) for code, text in replies) or "All recipients refused."
+    if isinstance(exc, smtplib.SMTPResponseException):
+        kind = PERMANENT if 500 <= exc.smtp_code < 600 else TRANSIENT
+        return kind, _reply(exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return PERMANENT, f"SMTP server does not support a required extension: {exc}"
+    if isinstance(exc, OSError):  # refused, reset, timed out, disconnected, name not found
+        return TRANSIENT, f"{type(exc).__name__}: {exc}"
+    return PERMANENT, f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,105 @@
+"""Everything a user has logged, as CSV or JSON, produced piece by piece.
+
+Both formats carry the same records: every session, then every pain entry, each in
+date order, each tagged with ``type`` ("session" or "pain"). The CSV is one table
+whose columns are the union of both kinds; a column that does not apply to a row is
+empty. Rows are read with ``.iterator()`` and written in batches, so the memory used
+stays flat whatever the length of the history.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from .models import PainEntry, Session
+
+CHUNK_SIZE = 2000
+
+SESSION_FIELDS = [
+    "id",
+    "date",
+    "routine",
+    "duration_minutes",
+    "steps_completed",
+    "pain_before",
+    "pain_after",
+    "side",
+    "notes",
+    "created_at",
+    "updated_at",
+]
+PAIN_FIELDS = ["id", "date", "score", "context", "notes", "created_at", "updated_at"]
+CSV_COLUMNS = ["type", *SESSION_FIELDS[:-3], "score", "context", "notes", "created_at", "updated_at"]
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def records(user) -> Iterator[dict]:
+    """Every session, then every pain entry, of ``user`` only, oldest first."""
+    sessions = (
+        Session.objects.for_user(user)
+        .order_by("date", "id")
+        .values_list("id", "date", "routine__slug", *SESSION_FIELDS[3:])
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for values in sessions:
+        yield {"type": "session", **dict(zip(SESSION_FIELDS, values, strict=True))}
+    entries = PainEntry.objects.for_user(user).order_by("date", "id").values_list(*PAIN_FIELDS)
+    for values in entries.iterator(chunk_size=CHUNK_SIZE):
+        yield {"type": "pain", **dict(zip(PAIN_FIELDS, values, strict=True))}
+
+
+def _batched(pieces: Iterator[str], size: int = CHUNK_SIZE) -> Iterator[str]:
+    """Join small pieces so the server writes a few large chunks, not one per row."""
+    batch = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _csv_lines(user) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values) -> str:
+        writer.writerow(values)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(CSV_COLUMNS)
+    for record in records(user):
+        yield line([_csv_value(record.get(column)) for column in CSV_COLUMNS])
+
+
+def _json_pieces(user) -> Iterator[str]:
+    yield "["
+    for index, record in enumerate(records(user)):
+        yield ("," if index else "") + "\n" + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+    yield "\n]\n"
+
+
+def export_chunks(user, *, format: str) -> Iterator[str]:
+    """The export of ``user`` in ``format`` ("csv" or "json"), as an iterator of text chunks."""
+    pieces = {"csv": _csv_lines, "json": _json_pieces}[format](user)
+    return _batched(pieces)
+
+
+def export_filename(user, *, format: str) -> str:
+    return f"backcare-{user.username}-{user.local_today().isoformat()}.{format}"

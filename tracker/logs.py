@@ -1,0 +1,236 @@
+"""What a person records: sessions, pain entries, self-check results and the program they follow.
+
+The one place for the rules. The web forms and the API serializers validate early, for a
+message next to each field, but every change goes through these functions, which validate
+again, and the database's constraints stand behind them.
+"""
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+
+from routines.models import Program, Routine
+from routines.selfcheck import assess
+
+from .models import PainEntry, SelfCheck, Session
+
+DUPLICATE_PAIN_ENTRY = "You already have a pain entry for this date and context; edit it instead."
+
+
+def validate_log_date(value: datetime.date, *, user, current: datetime.date | None = None) -> None:
+    """Refuse a date after the user's own today; an unchanged date is never re-judged.
+
+    A date that was fine when logged can look like the future after the user moves to a
+    time zone further west, and editing the notes must not fail for that.
+    """
+    if value is None or value == current:
+        return
+    today = user.local_today()
+    if value > today:
+        raise ValidationError(
+            "This date is in the future (today is %(today)s in %(zone)s).",
+            code="future",
+            params={"today": today.isoformat(), "zone": user.timezone},
+        )
+
+
+def _merge(errors: dict, exc: ValidationError) -> None:
+    for field, messages in exc.update_error_dict({}).items():
+        errors.setdefault(field, []).extend(messages)
+
+
+def _validate(instance, *, user, date_before, extra_checks=()):
+    errors = {}
+    try:
+        validate_log_date(instance.date, user=user, current=date_before)
+    except ValidationError as exc:
+        errors["date"] = exc.error_list
+    # Constraint checks in Python would repeat the field validators as vaguer
+    # non-field messages; the database still enforces every constraint.
+    try:
+        instance.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        _merge(errors, exc)
+    for check in extra_checks:
+        if not errors:
+            try:
+                check()
+            except ValidationError as exc:
+                _merge(errors, exc)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(instance, changes: dict, allowed: set[str]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"unexpected fields {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(instance, field, value)
+
+
+# --- Sessions ---------------------------------------------------------------------
+
+SESSION_FIELDS = {
+    "routine",
+    "date",
+    "duration_minutes",
+    "steps_completed",
+    "pain_before",
+    "pain_after",
+    "side",
+    "notes",
+}
+
+
+def _known_routine(routine):
+    if routine is not None and not isinstance(routine, Routine):
+        raise ValidationError({"routine": ["Choose a routine from the catalog."]})
+
+
+def session_log(
+    *,
+    user,
+    routine: Routine | None = None,
+    date: datetime.date,
+    duration_minutes: int,
+    steps_completed: int | None = None,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    side: str = "",
+    notes: str = "",
+) -> Session:
+    _known_routine(routine)
+    session = Session(
+        user=user,
+        routine=routine,
+        date=date,
+        duration_minutes=duration_minutes,
+        steps_completed=steps_completed,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        side=side or "",
+        notes=notes or "",
+    )
+    _validate(session, user=user, date_before=None)
+    session.save()
+    return session
+
+
+def session_update(*, session: Session, **changes) -> Session:
+    _known_routine(changes.get("routine"))
+    date_before = session.date
+    _apply(session, changes, SESSION_FIELDS)
+    session.side = session.side or ""
+    session.notes = session.notes or ""
+    _validate(session, user=session.user, date_before=date_before)
+    session.save()
+    return session
+
+
+def session_delete(*, session: Session) -> None:
+    session.delete()
+
+
+# --- Pain entries -----------------------------------------------------------------
+
+PAIN_ENTRY_FIELDS = {"date", "score", "context", "notes"}
+
+
+def _refuse_duplicate(entry: PainEntry):
+    def check():
+        others = PainEntry.objects.for_user(entry.user).filter(date=entry.date, context=entry.context)
+        if entry.pk is not None:
+            others = others.exclude(pk=entry.pk)
+        if others.exists():
+            raise ValidationError({"context": [ValidationError(DUPLICATE_PAIN_ENTRY, code="duplicate")]})
+
+    return check
+
+
+def _save_pain_entry(entry: PainEntry) -> None:
+    # Two requests can both pass the check above; the unique constraint decides, and
+    # the loser gets the same message instead of a server error.
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        duplicate = PainEntry.objects.for_user(entry.user).filter(date=entry.date, context=entry.context)
+        if entry.pk is not None:
+            duplicate = duplicate.exclude(pk=entry.pk)
+        if duplicate.exists():
+            raise ValidationError({"context": [ValidationError(DUPLICATE_PAIN_ENTRY, code="duplicate")]}) from exc
+        raise
+
+
+def pain_entry_log(*, user, date: datetime.date, score: int, context: str, notes: str = "") -> PainEntry:
+    entry = PainEntry(user=user, date=date, score=score, context=context, notes=notes or "")
+    _validate(entry, user=user, date_before=None, extra_checks=[_refuse_duplicate(entry)])
+    _save_pain_entry(entry)
+    return entry
+
+
+def pain_entry_update(*, entry: PainEntry, **changes) -> PainEntry:
+    date_before = entry.date
+    _apply(entry, changes, PAIN_ENTRY_FIELDS)
+    entry.notes = entry.notes or ""
+    _validate(entry, user=entry.user, date_before=date_before, extra_checks=[_refuse_duplicate(entry)])
+    _save_pain_entry(entry)
+    return entry
+
+
+def pain_entry_delete(*, entry: PainEntry) -> None:
+    entry.delete()
+
+
+def pain_entry_existing(*, user, date: datetime.date, context: str) -> PainEntry | None:
+    """The entry a refused duplicate collides with, so a page can offer to edit it."""
+    return PainEntry.objects.for_user(user).filter(date=date, context=context).first()
+
+
+def latest_pain_entry(user) -> PainEntry | None:
+    return PainEntry.objects.for_user(user).order_by("-date", "-created_at").first()
+
+
+# --- Self-check and program ----------------------------------------------------------
+
+
+def self_check_save(*, user, pelvis: str, causes: list[str]) -> SelfCheck:
+    try:
+        result = assess(pelvis=pelvis, causes=causes)
+    except ValueError as exc:
+        raise ValidationError({NON_FIELD_ERRORS: [str(exc)]}) from exc
+    return SelfCheck.objects.create(
+        user=user, date=user.local_today(), pelvis=result.pelvis, causes=result.causes, chain=result.chain
+    )
+
+
+def latest_self_check(user) -> SelfCheck | None:
+    return SelfCheck.objects.for_user(user).order_by("-created_at").first()
+
+
+def program_follow(*, user, program: Program | None) -> None:
+    """Follow a program from the user's today (again, if it is the one they follow); None stops."""
+    user.program = program
+    user.program_started_on = user.local_today() if program is not None else None
+    user.save(update_fields=["program", "program_started_on"])
+
+
+def profile_update(*, user, **changes) -> None:
+    """Change email and time zone; a new program starts today, an unchanged one keeps its start."""
+    program_given = "program" in changes
+    program = changes.pop("program", None)
+    unknown = set(changes) - {"email", "timezone"}
+    if unknown:
+        raise TypeError(f"unexpected fields {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    try:
+        user.full_clean(exclude=["password", "username", "program", "program_started_on"])
+    except ValidationError:
+        user.refresh_from_db()
+        raise
+    user.save(update_fields=list(changes))
+    if program_given and (program.pk if program else None) != user.program_id:
+        program_follow(user=user, program=program)

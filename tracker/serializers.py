@@ -1,0 +1,56 @@
+"""API shapes of the logs (PRODUCT.md §2). Validation here is for early field messages;
+the rules and the saving live in tracker.logs."""
+
+from rest_framework import serializers
+
+from routines.models import Routine
+
+from .logs import validate_log_date
+from .models import PainEntry, SelfCheck, Session
+
+
+class LogSerializer(serializers.ModelSerializer):
+    def validate_date(self, value):
+        current = self.instance.date if self.instance is not None else None
+        validate_log_date(value, user=self.context["request"].user, current=current)
+        return value
+
+
+class SessionSerializer(LogSerializer):
+    routine = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Routine.objects.all(),
+        allow_null=True,
+        required=False,
+        error_messages={"does_not_exist": "Unknown routine “{value}”: use a slug from /api/v1/routines/."},
+        help_text="A routine's slug, or null for free exercises.",
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "routine",
+            "date",
+            "duration_minutes",
+            "steps_completed",
+            "pain_before",
+            "pain_after",
+            "side",
+            "notes",
+        ]
+
+
+class PainEntrySerializer(LogSerializer):
+    class Meta:
+        model = PainEntry
+        fields = ["id", "date", "score", "context", "notes"]
+
+
+class SelfCheckSerializer(serializers.ModelSerializer):
+    causes = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = SelfCheck
+        fields = ["date", "pelvis", "causes", "chain"]
+        read_only_fields = fields

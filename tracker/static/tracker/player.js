@@ -1,0 +1,252 @@
+// The guided player: walks through a routine step by step, counting down each hold and
+// each side, then fills in the log form. Without this script the page still lists the
+// steps and shows the form; the server decides nothing from the script but what is posted.
+(function () {
+  "use strict";
+
+  var TICK_MS = 100;
+  var MAX_SPEED = 100;
+  var MAX_MINUTES = 240;
+  var SIDE_NAMES = { left: "left side", right: "right side" };
+
+  function $(id) { return document.getElementById(id); }
+
+  // ?speed=N runs the clock N times faster, so a browser test need not wait out every hold.
+  function speedFromUrl() {
+    var value = parseFloat(new URLSearchParams(window.location.search).get("speed"));
+    if (!isFinite(value) || value < 1) return 1;
+    return Math.min(value, MAX_SPEED);
+  }
+
+  function formatSeconds(seconds) {
+    var whole = Math.max(0, Math.ceil(seconds));
+    var minutes = Math.floor(whole / 60);
+    var rest = whole % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function sidesOf(step) {
+    if (step.sides === "both") return ["left", "right"];
+    if (step.sides === "left" || step.sides === "right") return [step.sides];
+    return [null];
+  }
+
+  function describeDose(step) {
+    var parts = [];
+    if (step.hold_seconds) {
+      parts.push("hold " + step.hold_seconds + " s");
+      if (step.repetitions > 1) parts.push(step.repetitions + " times");
+    } else {
+      parts.push(step.repetitions + " repetitions");
+    }
+    if (step.sides === "both") parts.push("each side");
+    else if (SIDE_NAMES[step.sides]) parts.push(SIDE_NAMES[step.sides]);
+    return parts.join(", ");
+  }
+
+  // One step becomes a list of timed phases: get ready, then each side's holds with a
+  // short rest between repetitions, and a pause to switch sides.
+  function phasesOf(step, timing) {
+    var phases = [];
+    var sides = sidesOf(step);
+    var reps = Math.max(1, step.repetitions || 1);
+    sides.forEach(function (side, sideIndex) {
+      var where = side ? " — " + SIDE_NAMES[side] : "";
+      if (sideIndex === 0) {
+        phases.push({ kind: "setup", seconds: timing.setup_seconds, label: "Get into position" + where });
+      } else {
+        phases.push({ kind: "switch", seconds: timing.switch_seconds, label: "Switch to the " + SIDE_NAMES[side] });
+      }
+      if (!step.hold_seconds) {
+        phases.push({
+          kind: "reps",
+          seconds: reps * timing.seconds_per_rep,
+          label: "Do " + reps + " repetition" + (reps > 1 ? "s" : "") + where + ", then press Next",
+        });
+        return;
+      }
+      for (var rep = 1; rep <= reps; rep++) {
+        var count = reps > 1 ? ", " + rep + " of " + reps : "";
+        phases.push({ kind: "hold", seconds: step.hold_seconds, label: "Hold" + where + count });
+        if (rep < reps) {
+          phases.push({ kind: "rest", seconds: timing.rest_seconds, label: "Release and breathe" + where });
+        }
+      }
+    });
+    return phases;
+  }
+
+  function Player(root, data) {
+    this.root = root;
+    this.steps = data.steps;
+    this.timing = data.timing;
+    this.speed = speedFromUrl();
+    this.form = $("player-form");
+    this.completed = this.steps.map(function () { return false; });
+    this.elapsedMs = 0;
+    this.paused = false;
+    this.timer = null;
+    this.wakeLock = null;
+  }
+
+  Player.prototype.show = function (state) {
+    this.root.dataset.state = state;
+    $("screen-before").hidden = state !== "before";
+    $("screen-steps").hidden = state !== "steps";
+    $("screen-after").hidden = state !== "after";
+    $("steps-list").hidden = true;
+  };
+
+  Player.prototype.setup = function () {
+    var self = this;
+    this.root.classList.add("js");
+    this.root.querySelectorAll(".player-only").forEach(function (el) { el.hidden = false; });
+    this.show("before");
+    this.root.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) return;
+      var action = button.dataset.action;
+      if (action === "start") self.start();
+      else if (action === "pause") self.togglePause();
+      else if (action === "next") self.nextPhase();
+      else if (action === "skip") self.skipStep();
+      else if (action === "back") self.back();
+      else if (action === "finish") self.finish();
+    });
+  };
+
+  Player.prototype.start = function () {
+    var self = this;
+    this.show("steps");
+    this.requestWakeLock();
+    this.last = performance.now();
+    this.timer = window.setInterval(function () { self.tick(); }, TICK_MS);
+    this.goToStep(0);
+  };
+
+  Player.prototype.requestWakeLock = function () {
+    // Keep a phone's screen on during the routine; nothing breaks where this is unsupported.
+    var self = this;
+    if (!("wakeLock" in navigator)) return;
+    navigator.wakeLock.request("screen").then(function (lock) { self.wakeLock = lock; }, function () {});
+  };
+
+  Player.prototype.tick = function () {
+    var now = performance.now();
+    var delta = (now - this.last) * this.speed;
+    this.last = now;
+    // Time left over when a phase ends runs on into the next one, so that the total
+    // does not depend on how often the timer fires (nor on the speed).
+    while (delta > 0 && this.phase && !this.paused) {
+      var spent = Math.min(delta, this.remainingMs);
+      this.elapsedMs += spent;
+      this.remainingMs -= spent;
+      delta -= spent;
+      if (this.remainingMs <= 0) this.nextPhase();
+    }
+    if (this.phase) this.renderCountdown();
+  };
+
+  Player.prototype.goToStep = function (index) {
+    if (index >= this.steps.length) {
+      this.finish();
+      return;
+    }
+    this.stepIndex = Math.max(0, index);
+    this.completed[this.stepIndex] = false;
+    this.phases = phasesOf(this.steps[this.stepIndex], this.timing);
+    this.renderStep();
+    this.startPhase(0);
+  };
+
+  Player.prototype.startPhase = function (index) {
+    this.phaseIndex = index;
+    this.phase = this.phases[index];
+    this.remainingMs = this.phase.seconds * 1000;
+    this.announce();
+    this.renderCountdown();
+    this.root.dataset.phase = this.phase.kind;
+    if (index > 0 && navigator.vibrate) navigator.vibrate(80);
+  };
+
+  Player.prototype.nextPhase = function () {
+    if (!this.phase) return;
+    if (this.phaseIndex + 1 < this.phases.length) {
+      this.startPhase(this.phaseIndex + 1);
+      return;
+    }
+    this.completed[this.stepIndex] = true;
+    this.goToStep(this.stepIndex + 1);
+  };
+
+  Player.prototype.skipStep = function () {
+    this.completed[this.stepIndex] = false;
+    this.goToStep(this.stepIndex + 1);
+  };
+
+  // Back restarts the current step; at its very start, it returns to the step before.
+  Player.prototype.back = function () {
+    var elapsedInStep = this.phaseIndex > 0 || this.remainingMs < this.phase.seconds * 1000 - 1500;
+    this.goToStep(elapsedInStep ? this.stepIndex : this.stepIndex - 1);
+  };
+
+  Player.prototype.togglePause = function () {
+    this.paused = !this.paused;
+    var button = this.root.querySelector("button[data-action=pause]");
+    button.textContent = this.paused ? "Resume" : "Pause";
+    button.setAttribute("aria-pressed", this.paused ? "true" : "false");
+    this.root.classList.toggle("paused", this.paused);
+    this.announce();
+  };
+
+  Player.prototype.announce = function () {
+    var text = this.paused ? "Paused — " + this.phase.label : this.phase.label;
+    $("phase").textContent = text;
+  };
+
+  Player.prototype.renderStep = function () {
+    var step = this.steps[this.stepIndex];
+    $("step-progress").textContent = "Step " + (this.stepIndex + 1) + " of " + this.steps.length + " · " + step.kind;
+    $("meter").max = this.steps.length;
+    $("meter").value = this.stepIndex;
+    $("step-name").textContent = step.name;
+    $("step-dose").textContent = describeDose(step);
+    var list = $("step-instructions");
+    list.textContent = "";
+    step.instructions.forEach(function (line) {
+      var item = document.createElement("li");
+      item.textContent = line;
+      list.appendChild(item);
+    });
+    $("step-note").textContent = step.note || "";
+    $("step-note").hidden = !step.note;
+    $("step-caution").textContent = "Caution: " + step.caution;
+    $("step-caution").hidden = !step.caution;
+  };
+
+  Player.prototype.renderCountdown = function () {
+    $("countdown").textContent = formatSeconds(this.remainingMs / 1000);
+  };
+
+  Player.prototype.finish = function () {
+    if (this.timer !== null) window.clearInterval(this.timer);
+    this.timer = null;
+    this.phase = null;
+    if (this.wakeLock) this.wakeLock.release().catch(function () {});
+    var done = this.completed.filter(Boolean).length;
+    var minutes = Math.min(MAX_MINUTES, Math.max(1, Math.ceil(this.elapsedMs / 60000)));
+    this.form.elements.duration_minutes.value = minutes;
+    this.form.elements.steps_completed.value = done;
+    $("after-summary").textContent =
+      "You did " + done + " of " + this.steps.length + " steps in about " + minutes + " minute" + (minutes > 1 ? "s" : "") + ".";
+    this.show("after");
+    $("after-heading").focus();
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = $("player");
+    var source = $("routine-data");
+    if (!root || !source) return;
+    new Player(root, JSON.parse(source.textContent)).setup();
+  });
+})();

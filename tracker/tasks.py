@@ -1,0 +1,37 @@
+"""Celery adapters for reminders: take ids, call tracker.reminders, own the retry policy."""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import reminders
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_reminders():
+    """Run by beat every minute: queue the due reminders and any whose message was lost."""
+    now = timezone.now()
+    queued = reminders.dispatch_due(now=now, batch_size=settings.REMINDER_BATCH_SIZE)
+    requeued = reminders.requeue_abandoned(
+        now=now, older_than=datetime.timedelta(seconds=settings.REMINDER_RECOVER_AFTER)
+    )
+    return {"queued": queued, "requeued": requeued}
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(reminders.TransientSendError,),
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
+    retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    # reminder_send records the last attempt as failed itself; this is only a backstop.
+    max_retries=settings.REMINDER_MAX_ATTEMPTS,
+    # A send that outlives this is killed, so a claim older than REMINDER_RECOVER_AFTER
+    # can only belong to a dead worker.
+    time_limit=settings.REMINDER_SEND_TIME_LIMIT,
+)
+def send_reminder(delivery_id):
+    return reminders.reminder_send(delivery_id=delivery_id)
