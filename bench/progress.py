@@ -74,7 +74,9 @@ def populate(*, others, rows_per_other, today):
         Session.objects.bulk_create(sessions, batch_size=2000)
         PainEntry.objects.bulk_create(entries, batch_size=2000)
 
-    alice = User.objects.create_user("alice", "alice@example.com", "correct horse battery staple", timezone="Europe/Paris")
+    alice = User.objects.create_user(
+        "alice", "alice@example.com", "correct horse battery staple", timezone="Europe/Paris"
+    )
     ReminderSchedule.objects.create(user=alice, enabled=True, weekdays=ReminderSchedule.mask_for([0, 2, 4, 6]))
     days = [first + datetime.timedelta(days=n) for n in range(span)]
     Session.objects.bulk_create(

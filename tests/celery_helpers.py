@@ -136,14 +136,15 @@ class CeleryProcesses:
 
     def prepare_broker(self) -> None:
         """Declare the queues once (see backcare/management/commands/prepare_broker.py) and purge them."""
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "manage.py", "prepare_broker"],
             cwd=BASE_DIR,
             env=self.env,
-            check=True,
             capture_output=True,
+            text=True,
             timeout=60,
         )
+        assert done.returncode == 0, f"prepare_broker failed:\n{done.stdout}\n{done.stderr}"
         self._purge()
 
     def _purge(self) -> None:
@@ -202,22 +203,21 @@ class CeleryProcesses:
         self.worker.wait(timeout=STOP_TIMEOUT)
 
     def stop(self) -> None:
-        for process in (self.beat, self.worker):
-            if process is not None:
-                self._stop(process)
-
-    @staticmethod
-    def _stop(process: subprocess.Popen) -> None:
-        # TERM to the main process only, then wait: TERM to the whole group at once has
-        # left a worker's main process hung in the pool's finaliser.
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+        """TERM to each main process, wait, then KILL whatever is left of their groups."""
+        running = [process for process in (self.beat, self.worker) if process is not None]
+        # TERM to the main process only: TERM to the whole group at once has left a
+        # worker's main process hung in the pool's finaliser.
+        for process in running:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for process in running:
             try:
-                process.wait(timeout=STOP_TIMEOUT)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass
-        CeleryProcesses._kill_group(process)  # whatever is left of the group, pool children included
-        process.wait(timeout=STOP_TIMEOUT)
+            self._kill_group(process)  # pool children included
+            process.wait(timeout=STOP_TIMEOUT)
 
     @staticmethod
     def _kill_group(process: subprocess.Popen) -> None:

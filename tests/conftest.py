@@ -3,10 +3,18 @@ import os
 import pytest
 from rest_framework.test import APIClient
 
+from tests.e2e.browser import chromium_launch_args
+
 # pytest-django's live_server runs in another thread than the browser tests' event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright starts Debian's Chromium, offline, for every browser test (see tests/e2e/browser.py)."""
+    return chromium_launch_args()
 
 
 def make_user(django_user_model, username, **extra):

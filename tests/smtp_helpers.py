@@ -21,12 +21,14 @@ class RecordingHandler:
         self.refuse_next: list[str] = []
         self.refuse_all: str | None = None
         self.attempts = 0
+        self.peers: list[tuple] = []  # the client's address for each DATA: one per connection used
         self.messages: list[email.message.EmailMessage] = []
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.attempts += 1
+            self.peers.append(session.peer)
             refusal = self.refuse_next.pop(0) if self.refuse_next else self.refuse_all
             if refusal is None:
                 # Recorded on receipt: a client killed before it reads the answer has still

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 
 from .models import ContentItem, Delivery, DeliveryStatus, PainEntry, ReminderSchedule, SelfCheck, Session
@@ -92,6 +93,7 @@ class ContentItemAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("title", "body")
     readonly_fields = ("created_at",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         sent = Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT))

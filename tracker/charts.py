@@ -15,8 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import pygal
-from pygal.style import Style
 from django.utils.safestring import SafeString
+from pygal.style import Style
 
 from .models import PAIN_MAX
 
@@ -32,7 +32,8 @@ LAYOUT_STYLE = Style(
 )
 MAX_WEEK_BARS = 26
 CALENDAR_WEEKS = 26
-LABELS_ON_AXIS = 6
+LABELS_ON_AXIS = 4
+LONG_RANGE_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _for_our_page(summary: str):
     """A pygal XML filter: strip what the CSP forbids, and name the chart for assistive technology."""
 
     def strip(root):
-        for parent in root.iter():
+        for parent in list(root.iter()):
             for child in list(parent):
                 inline = _tag(child) in ("script", "style") or not isinstance(child.tag, str)  # comments too
                 if inline or "tooltip-overlay" in child.get("class", ""):
@@ -94,10 +95,26 @@ def _short(day: datetime.date) -> str:
     return f"{day:%b} {day.day}"
 
 
+def _long(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def _axis_labels(count: int) -> dict:
-    """Show about six labels on a long x axis, all of them on a short one."""
-    every = max(1, round(count / LABELS_ON_AXIS))
+    """Show at most four or five of ``count`` evenly spaced x labels, so they never overlap on a phone."""
+    every = max(1, math.ceil(count / LABELS_ON_AXIS))
     return {"x_labels_major_every": every, "show_minor_x_labels": every == 1}
+
+
+def _date_axis(days: list[datetime.date]) -> tuple[list[str], dict]:
+    """x labels for one point per day: a few dates, or a few month names on the first of the month
+    over long ranges. Every label is distinct; only the major ones are drawn."""
+    if (days[-1] - days[0]).days <= LONG_RANGE_DAYS:
+        return [_short(day) for day in days], _axis_labels(len(days))
+    months = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month + 1
+    step = math.ceil(months / LABELS_ON_AXIS)
+    labels = [f"{day:%b %Y}" if day.day == 1 else day.isoformat() for day in days]
+    major = [label for day, label in zip(days, labels, strict=True) if day.day == 1 and (day.month - 1) % step == 0]
+    return labels, {"x_labels_major": major, "show_minor_x_labels": False}
 
 
 def _whole_ticks(top: int, count: int = 4) -> list[int]:
@@ -109,8 +126,8 @@ def _whole_ticks(top: int, count: int = 4) -> list[int]:
     return [step * n for n in range(math.ceil(top / step) + 1)]
 
 
-def _fmt(value, unit="") -> str:
-    return "none" if value is None else f"{value:g}{unit}"
+def _fmt(value) -> str:
+    return "none" if value is None else f"{value:g}"
 
 
 # --- Pain per day with its 7-day average --------------------------------------------------
@@ -132,6 +149,7 @@ def pain_chart(rows: list[dict], *, height: int = HEIGHT) -> Chart | None:
     if not scored:
         return None
     weekly = rolling_average(values)
+    labels, axis = _date_axis([row["date"] for row in rows])
     chart = pygal.Line(
         **_config(
             height=height,
@@ -139,15 +157,15 @@ def pain_chart(rows: list[dict], *, height: int = HEIGHT) -> Chart | None:
             y_labels=list(range(0, PAIN_MAX + 1, 2)),
             show_dots=len(rows) <= 62,
             dots_size=2.5,
-            **_axis_labels(len(rows)),
+            **axis,
         )
     )
-    chart.x_labels = [_short(row["date"]) for row in rows]
+    chart.x_labels = labels
     chart.add("Pain that day", values)
     chart.add("7-day average", weekly, allow_interruptions=False)
     last = next((value for value in reversed(weekly) if value is not None), None)
     summary = (
-        f"Pain from {_short(rows[0]['date'])} to {_short(rows[-1]['date'])}: {len(scored)} days with a check-in, "
+        f"Pain from {_long(rows[0]['date'])} to {_long(rows[-1]['date'])}: {len(scored)} days with a check-in, "
         f"lowest {min(scored):g}, highest {max(scored):g}, latest 7-day average {_fmt(last)} out of 10."
     )
     return _render(chart, summary)
@@ -213,9 +231,7 @@ def relief_chart(by_routine: list[dict]) -> Chart | None:
     rows = [row for row in by_routine if row["average_drop"] is not None]
     if not rows:
         return None
-    chart = pygal.HorizontalBar(
-        **_config(height=90 + 46 * len(rows), range=(0, PAIN_MAX), truncate_label=24)
-    )
+    chart = pygal.HorizontalBar(**_config(height=90 + 46 * len(rows), range=(0, PAIN_MAX), truncate_label=24))
     chart.x_labels = [row["name"] for row in reversed(rows)]
     chart.add("Pain before", [row["average_before"] for row in reversed(rows)])
     chart.add("Pain after", [row["average_after"] for row in reversed(rows)])
@@ -252,6 +268,5 @@ def calendar(rows: list[dict], *, weeks: int = CALENDAR_WEEKS) -> dict:
         columns.append(column)
     shown = [cell for column in columns for cell in column if cell["state"] != "outside"]
     active = sum(1 for cell in shown if cell["state"] == "active")
-    summary = f"{active} active days out of {len(shown)} from {_short(shown[0]['date'])} to {_short(end)}."
+    summary = f"{active} active days out of {len(shown)} from {_long(shown[0]['date'])} to {_long(end)}."
     return {"weeks": columns, "summary": summary}
-

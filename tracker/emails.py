@@ -6,11 +6,15 @@ under ``tracker/templates/tracker/emails/``.
 
 import contextlib
 import datetime
+import os
 import smtplib
+import threading
+import time
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -32,7 +36,7 @@ def next_content_item(user) -> ContentItem | None:
 
 
 def pain_trend(pain: dict) -> str:
-    """One line on the last week's pain, from progress over the last two weeks."""
+    """One line on the last week's pain, from progress's pain figures over the last two weeks."""
     average, change = pain["last_week_average"], pain["change"]
     if average is None:
         return "No pain check-ins this week: a ten-second check-in helps you see what works."
@@ -53,7 +57,10 @@ def reminder_context(delivery: Delivery) -> dict:
     today = delivery.slot_at.astimezone(zone_named(user.timezone)).date()
     routine, why = todays_routine(user, today)
     last_week = progress.summary(user, start=today - WEEK + datetime.timedelta(days=1), end=today)
-    two_weeks = progress.summary(user, start=today - 2 * WEEK + datetime.timedelta(days=1), end=today)
+    pain = last_week["pain"]
+    if pain["average"] is not None:
+        # Over two weeks, progress compares this week's average with the week before.
+        pain = progress.summary(user, start=today - 2 * WEEK + datetime.timedelta(days=1), end=today)["pain"]
     log_query = {"routine": routine.slug} if routine else {}
     return {
         "user": user,
@@ -68,7 +75,7 @@ def reminder_context(delivery: Delivery) -> dict:
         "unsubscribe_url": absolute_url(reverse("tracker:unsubscribe", args=[unsubscribe_token(user)])),
         "sessions": last_week["sessions"],
         "minutes": last_week["minutes"],
-        "pain_line": pain_trend(two_weeks["pain"]),
+        "pain_line": pain_trend(pain),
         "item": delivery.content_item,
     }
 
@@ -102,16 +109,79 @@ def reminder_message(delivery: Delivery) -> EmailMultiAlternatives:
     return message
 
 
-def send(message: EmailMultiAlternatives) -> None:
-    """Hand one message to the configured backend; SMTP errors are raised, never swallowed."""
-    connection = get_connection(fail_silently=False)
-    connection.open()
-    try:
-        connection.send_messages([message])
-    finally:
-        # Once the server has answered the message, a failing QUIT changes nothing.
+# One SMTP connection per worker process (or thread), reused from one reminder to the
+# next: a TLS handshake and a login per email would cost more than the email itself.
+_held = threading.local()
+REUSE_IDLE_SECONDS = 60
+REUSE_MESSAGES = 100
+
+
+def _discard_connection() -> None:
+    connection, _held.connection = getattr(_held, "connection", None), None
+    if connection is not None:
         with contextlib.suppress(Exception):
             connection.close()
+
+
+def _server() -> tuple:
+    return (
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+    )
+
+
+def _reusable_connection():
+    connection = getattr(_held, "connection", None)
+    if connection is None:
+        return None
+    fresh = time.monotonic() - _held.used_at < REUSE_IDLE_SECONDS and _held.sent < REUSE_MESSAGES
+    same = _held.pid == os.getpid() and _held.server == _server()
+    if fresh and same and connection.connection is not None:
+        try:
+            # A server that dropped the idle connection answers nothing; then nothing was sent.
+            if connection.connection.noop()[0] == 250:
+                return connection
+        except (smtplib.SMTPException, OSError):
+            pass
+    _discard_connection()
+    return None
+
+
+def _smtp_connection():
+    connection = _reusable_connection()
+    if connection is None:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        _held.connection, _held.pid, _held.server = connection, os.getpid(), _server()
+        _held.sent, _held.used_at = 0, time.monotonic()
+    return connection
+
+
+def send(message: EmailMultiAlternatives) -> None:
+    """Hand one message to the configured backend; errors are raised, never swallowed.
+
+    Over SMTP, a connection checked with NOOP is reused; after any error it is dropped,
+    as its state is then unknown. Other backends (files, memory) open and close each time.
+    """
+    connection = get_connection(fail_silently=False)
+    if not isinstance(connection, SMTPBackend):
+        connection.open()
+        try:
+            connection.send_messages([message])
+        finally:
+            connection.close()
+        return
+    connection = _smtp_connection()
+    try:
+        connection.send_messages([message])
+    except BaseException:
+        _discard_connection()
+        raise
+    _held.used_at = time.monotonic()
+    _held.sent += 1
 
 
 def _reply(code: int, text) -> str:

@@ -204,10 +204,16 @@ class ContentItemQuerySet(models.QuerySet):
 
     def in_rotation_for(self, user):
         """Least often sent to this user first, then in order: nothing repeats until every item was shown."""
-        times_sent = models.Count(
-            "deliveries", filter=Q(deliveries__user=user, deliveries__status=DeliveryStatus.SENT)
+        # The join carries the user, so it reads this user's deliveries through the
+        # (user, content_item) index instead of every user's.
+        sent_to_user = models.FilteredRelation(
+            "deliveries", condition=Q(deliveries__user=user, deliveries__status=DeliveryStatus.SENT)
         )
-        return self.annotate(times_sent=times_sent).order_by("times_sent", "order", "pk")
+        return (
+            self.annotate(sent_to_user=sent_to_user)
+            .annotate(times_sent=models.Count("sent_to_user"))
+            .order_by("times_sent", "order", "pk")
+        )
 
 
 class ContentItem(models.Model):
@@ -268,7 +274,11 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-slot_at"]
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["status", "slot_at"], name="delivery_status_slot")]
+        indexes = [
+            models.Index(fields=["status", "slot_at"], name="delivery_status_slot"),
+            # Content rotation counts one user's deliveries per item.
+            models.Index(fields=["user", "content_item"], name="delivery_user_item"),
+        ]
         constraints = [models.UniqueConstraint(fields=["user", "slot_at"], name="delivery_one_per_user_slot")]
 
     def __str__(self):

@@ -323,7 +323,10 @@ def skip_reason(delivery: Delivery) -> str:
         return "The account is inactive."
     if not user.email:
         return "The account has no email address."
-    schedule = ReminderSchedule.objects.filter(user=user).only("enabled", "skip_if_done").first()
+    try:
+        schedule = user.reminder_schedule
+    except ReminderSchedule.DoesNotExist:
+        schedule = None
     if schedule is None or not schedule.enabled:
         return "Reminders were turned off before this one was sent."
     local_day = delivery.slot_at.astimezone(zone_named(user.timezone)).date()
@@ -345,7 +348,8 @@ def reminder_send(*, delivery_id: int) -> str:
     )
     if not claimed:
         return _not_claimed(delivery_id, now)
-    delivery = Delivery.objects.select_related("user", "content_item").get(pk=delivery_id)
+    # The schedule comes along: the skip check and progress's planned weekdays read it.
+    delivery = Delivery.objects.select_related("user__reminder_schedule", "content_item").get(pk=delivery_id)
 
     reason = skip_reason(delivery)
     if reason:

@@ -34,7 +34,11 @@ def routine(slug, name, chain, muscle_slugs_per_step):
     made = Routine.objects.create(slug=slug, name=name, chain=chain, summary="Test routine.")
     for order, slugs in enumerate(muscle_slugs_per_step):
         exercise = Exercise.objects.create(
-            slug=f"{slug}-step-{order}", name=f"{name} {order}", kind="stretch", instructions="Do it.", caution="Gently."
+            slug=f"{slug}-step-{order}",
+            name=f"{name} {order}",
+            kind="stretch",
+            instructions="Do it.",
+            caution="Gently.",
         )
         exercise.muscles.set([muscle(s) for s in slugs])
         RoutineStep.objects.create(routine=made, exercise=exercise, order=order)
@@ -73,6 +77,10 @@ def history(user, first, last, *, pain_per_day=2):
         batch_size=2000,
     )
     PainEntry.objects.bulk_create(
-        [PainEntry(user=user, date=day, score=(n + i) % 11, context=c) for n, day in enumerate(span) for i, c in enumerate(contexts)],
+        [
+            PainEntry(user=user, date=day, score=(n + i) % 11, context=c)
+            for n, day in enumerate(span)
+            for i, c in enumerate(contexts)
+        ],
         batch_size=2000,
     )

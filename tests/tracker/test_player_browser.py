@@ -1,7 +1,5 @@
 """The guided player in a real browser, on a phone-sized screen, with the clock sped up."""
 
-import shutil
-
 import pytest
 from django.urls import reverse
 
@@ -10,32 +8,12 @@ from tracker.models import Session
 
 from .logs_helpers import make_routine
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (apt-get install chromium)"),
-]
+# Chromium's launch arguments, and the skip when it is missing, come from tests/conftest.py.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # make_routine(): a 30 s stretch held twice on each side, then 10 repetitions. With 20 s to
 # get ready for each step, 5 s between holds and 10 s to switch sides, that is 220 s: 4 minutes.
 FULL_ROUTINE_MINUTES = "4"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return {
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
 
 
 @pytest.fixture(scope="session")

@@ -405,9 +405,11 @@ def test_a_range_of_exactly_five_years_is_accepted(alice):
 
 
 def test_a_start_after_today_without_an_end_is_refused(alice):
-    with time_machine.travel(at("Europe/Paris", 2026, 3, 31, 12, 0), tick=False):
-        with pytest.raises(progress.RangeError) as refused:
-            progress.resolve_range(alice, D(2026, 4, 2))
+    with (
+        time_machine.travel(at("Europe/Paris", 2026, 3, 31, 12, 0), tick=False),
+        pytest.raises(progress.RangeError) as refused,
+    ):
+        progress.resolve_range(alice, D(2026, 4, 2))
     assert refused.value.field == "start"
 
 

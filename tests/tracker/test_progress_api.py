@@ -31,10 +31,6 @@ SUMMARY_FIELDS = {
 }
 
 
-def summary_url(**params):
-    return reverse("api-progress"), params
-
-
 def test_progress_has_the_field_names_of_the_product_spec(alice_api, alice):
     back = routine("test-back", "Test back release", "posterior", [["piriformis"]])
     log(alice, D(2026, 3, 30), 12, back, 6, 3)
@@ -143,9 +139,7 @@ def test_bobs_sessions_never_count_in_alices_progress(alice_api, bob_api, alice,
 
 
 @pytest.mark.parametrize("years", [0, 3])
-def test_the_progress_endpoints_run_the_same_queries_for_30_days_and_3_years(
-    alice, django_assert_num_queries, years
-):
+def test_the_progress_endpoints_run_the_same_queries_for_30_days_and_3_years(alice, django_assert_num_queries, years):
     end = D(2026, 3, 31)
     start = end - datetime.timedelta(days=29 + 365 * years)
     history(alice, start, end)

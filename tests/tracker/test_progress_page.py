@@ -53,7 +53,7 @@ def test_every_chart_has_a_text_alternative(alice_with_a_month):
     html = page(alice_with_a_month).content.decode()
     labels = re.findall(r'<svg [^>]*role="img"[^>]*aria-label="([^"]+)"', html)
     assert len(labels) == 4
-    assert labels[0].startswith("Pain from Mar 2 to Mar 31: 30 days with a check-in")
+    assert labels[0].startswith("Pain from 2 Mar 2026 to 31 Mar 2026: 30 days with a check-in")
 
 
 def test_the_charts_carry_nothing_the_content_security_policy_blocks(alice_with_a_month):
@@ -66,7 +66,10 @@ def test_the_charts_carry_nothing_the_content_security_policy_blocks(alice_with_
 
 def test_the_page_follows_the_chosen_range(alice_with_a_month):
     response = page(alice_with_a_month, start="2026-03-30", end="2026-03-31")
-    assert (response.context["figures"]["start"], response.context["figures"]["end"]) == (D(2026, 3, 30), D(2026, 3, 31))
+    assert (response.context["figures"]["start"], response.context["figures"]["end"]) == (
+        D(2026, 3, 30),
+        D(2026, 3, 31),
+    )
     assert 'value="2026-03-30"' in response.content.decode()
 
 
@@ -109,3 +112,9 @@ def test_the_dashboard_includes_the_progress_card(client, alice):
     with time_machine.travel(PARIS_NOON, tick=False):
         html = client.get(reverse("tracker:dashboard")).content.decode()
     assert "Your streak" in html
+
+
+def test_a_long_range_counts_sessions_per_month(alice_with_a_month):
+    response = page(alice_with_a_month, start="2022-04-01", end="2026-03-31")
+    assert response.context["activity_chart"].summary.startswith("Sessions per month: 20 sessions")
+    assert "Jan 2026" in response.context["pain_chart"].svg

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker import progress
-from tracker.models import PainEntry, PainContext, Session
+from tracker.models import PainContext, PainEntry, Session
 
 D = datetime.date
 ONE_DAY = datetime.timedelta(days=1)

@@ -244,6 +244,20 @@ def test_the_last_allowed_attempt_records_a_failure_instead_of_retrying(alice, s
     assert delivery.error == f"Gave up after {settings.REMINDER_MAX_ATTEMPTS} attempts: {TRY_LATER}"
 
 
+def test_consecutive_reminders_share_one_smtp_connection(alice, bob, smtp):
+    reminder_send(delivery_id=due(alice).pk)
+    reminder_send(delivery_id=due(bob).pk)
+    assert len(smtp.messages) == 2
+    assert len(set(smtp.peers)) == 1
+
+
+def test_after_a_refusal_the_next_reminder_opens_a_fresh_connection(alice, bob, smtp):
+    smtp.refuse_next = [NO_SUCH_USER]
+    reminder_send(delivery_id=due(alice).pk)
+    reminder_send(delivery_id=due(bob).pk)
+    assert len(set(smtp.peers)) == 2
+
+
 def test_the_celery_task_retries_a_451_and_sends_once(alice, smtp):
     # Run eagerly: Celery's retry then runs the next attempt at once, through the same policy.
     smtp.refuse_next = [TRY_LATER]

@@ -37,10 +37,10 @@ from ..logs import (
 )
 from ..models import PainEntry, Session
 from ..plans import todays_routine
+from ..progress import pain_warning
 
 HISTORY_PAGE_SIZE = 20
 RECENT_SESSIONS = 5
-WARNING_PAIN_SCORE = 8
 
 
 def owned_or_404(request, model, pk):
@@ -60,7 +60,7 @@ def dashboard(request):
         "why": why,
         "recent_sessions": Session.objects.for_user(user).select_related("routine")[:RECENT_SESSIONS],
         "latest_pain": latest_pain,
-        "show_warning": latest_pain is not None and latest_pain.score >= WARNING_PAIN_SCORE,
+        "show_warning": pain_warning(user),
         "warning_signs": WARNING_SIGNS,
         "disclaimer": DISCLAIMER,
         "pain_form": PainEntryForm(user=user, auto_id="quick_%s"),

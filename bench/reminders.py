@@ -1,0 +1,236 @@
+"""Reminders at scale: one dispatcher pass over many due users, then emails per second.
+
+    .venv/bin/python bench/reminders.py [--users 100000] [--due 10000] [--emails 1000] [--seconds 60]
+
+Self-contained: it creates a throwaway test database the way Django's test runner
+does (SQLite by default; the server of DATABASE_URL when it is set), fills it, and
+drops it at the end. Loopback only.
+
+1. Dispatcher: --users users with a schedule, --due of them due at once; one pass of
+   ``dispatch_due`` is timed and its SQL queries counted. The send tasks it queues
+   after commit are captured in a list instead of going to a broker (``delay`` is
+   replaced for this pass), so the figure is the database work alone.
+2. Sending: the real send function (``reminder_send``: claim, skip check, render the
+   subject / text / HTML with progress and the rotating item, SMTP, record) for the
+   deliveries just queued, one after the other as one worker process would, to an
+   aiosmtpd server on 127.0.0.1 (a process of its own); beside it, in the same run,
+   raw smtplib loops sending pre-built messages to the same server, with one
+   connection per message and with one connection for all (the send function reuses
+   its connection between reminders, checking it with NOOP). Prints the rates and the
+   ratios (target >= 0.5).
+"""
+
+import argparse
+import datetime
+import os
+import smtplib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from tracker import emails, tasks  # noqa: E402
+from tracker.models import Delivery, ReminderSchedule  # noqa: E402
+from tracker.reminders import dispatch_due, reminder_send  # noqa: E402
+
+BATCH = 5000
+
+
+# The SMTP server runs in a process of its own, as a real one would: in a thread of
+# this process it would compete with the sender for the GIL.
+SMTP_SERVER = """
+import sys
+from aiosmtpd.controller import Controller
+
+
+class Counting:
+    accepted = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        Counting.accepted += 1
+        return "250 2.0.0 Accepted"
+
+
+class Loopback(Controller):
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+controller = Loopback(Counting(), hostname="127.0.0.1", port=0, ready_timeout=10)
+controller.start()
+print(controller.port, flush=True)
+sys.stdin.read()
+controller.stop()
+print(Counting.accepted, flush=True)
+"""
+
+
+def start_smtp_server() -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen(
+        [sys.executable, "-c", SMTP_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    return server, int(server.stdout.readline())
+
+
+def stop_smtp_server(server: subprocess.Popen) -> int:
+    """Stop it; returns how many messages it accepted."""
+    accepted, _ = server.communicate(timeout=30)
+    return int(accepted or 0)
+
+
+def create_database():
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["TEST"] = {**db.get("TEST", {}), "NAME": str(Path(settings.VAR_DIR) / "bench-reminders.sqlite3")}
+    else:
+        db["TEST"] = {**db.get("TEST", {}), "NAME": "bench_backcare_reminders"}
+    old_name = db["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return old_name
+
+
+def fill(users: int, due: int, now: datetime.datetime) -> None:
+    User = get_user_model()
+    zones = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"]
+    started = time.perf_counter()
+    for start in range(0, users, BATCH):
+        User.objects.bulk_create(
+            User(
+                username=f"bench{n:06d}",
+                email=f"bench{n:06d}@example.com",
+                password="!",  # unusable: nobody logs in as these
+                timezone=zones[n % len(zones)],
+            )
+            for n in range(start, min(users, start + BATCH))
+        )
+    ids = list(User.objects.filter(username__startswith="bench").order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        ReminderSchedule.objects.bulk_create(
+            ReminderSchedule(
+                user_id=user_id,
+                enabled=True,
+                time=datetime.time(7, 30),
+                # The first ``due`` users are due now; the others at some minute of the next day.
+                next_due_at=now - datetime.timedelta(seconds=30)
+                if index < due
+                else now + datetime.timedelta(minutes=1 + index % 1440),
+            )
+            for index, user_id in enumerate(ids[start : start + BATCH], start=start)
+        )
+    print(f"filled {users:,} users with schedules, {due:,} due, in {time.perf_counter() - started:.1f} s")
+
+
+def bench_dispatch(now: datetime.datetime) -> list[int]:
+    queued: list[int] = []
+    real_delay = tasks.send_reminder.delay
+    tasks.send_reminder.delay = queued.append
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            count = dispatch_due(now=now, batch_size=settings.REMINDER_BATCH_SIZE)
+            elapsed = time.perf_counter() - started
+    finally:
+        tasks.send_reminder.delay = real_delay
+    assert count == len(queued) == Delivery.objects.count(), (count, len(queued))
+    print(
+        f"dispatch: {count:,} due of {ReminderSchedule.objects.count():,} schedules claimed, recorded and queued"
+        f" in {elapsed:.2f} s, {len(queries.captured_queries)} SQL queries"
+        f" (batch size {settings.REMINDER_BATCH_SIZE}; send tasks captured in a list, not sent to a broker)"
+    )
+    return queued
+
+
+def bench_send(delivery_ids: list[int], port: int, seconds: float) -> float:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    sent = 0
+    started = time.perf_counter()
+    for delivery_id in delivery_ids:
+        if reminder_send(delivery_id=delivery_id) == "sent":
+            sent += 1
+        if time.perf_counter() - started > seconds:
+            break
+    elapsed = time.perf_counter() - started
+    rate = sent / elapsed
+    print(f"send function: {sent:,} reminders rendered and sent in {elapsed:.2f} s = {rate:,.0f}/s")
+    return rate
+
+
+def bench_raw(messages: list[tuple[str, list[str], bytes]], port: int, seconds: float, *, reuse: bool) -> float:
+    sent = 0
+    started = time.perf_counter()
+    smtp = smtplib.SMTP("127.0.0.1", port, timeout=10) if reuse else None
+    for sender, recipients, data in messages:
+        if reuse:
+            smtp.sendmail(sender, recipients, data)
+        else:
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as one:
+                one.sendmail(sender, recipients, data)
+        sent += 1
+        if time.perf_counter() - started > seconds:
+            break
+    if smtp is not None:
+        smtp.quit()
+    elapsed = time.perf_counter() - started
+    rate = sent / elapsed
+    how = "one connection for all" if reuse else "one connection each"
+    print(f"raw smtplib: {sent:,} pre-built messages in {elapsed:.2f} s = {rate:,.0f}/s ({how})")
+    return rate
+
+
+def prebuilt(delivery_ids: list[int], count: int):
+    """Messages rendered before the clock starts, from deliveries that are not sent."""
+    messages = []
+    for delivery in Delivery.objects.select_related("user").filter(pk__in=delivery_ids[:count]):
+        message = emails.reminder_message(delivery).message()
+        messages.append((settings.DEFAULT_FROM_EMAIL, [delivery.user.email], message.as_bytes(linesep="\r\n")))
+    return messages
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--emails", type=int, default=1000, help="how many reminders to send (at most)")
+    parser.add_argument("--seconds", type=float, default=60, help="time limit for each sending loop")
+    args = parser.parse_args()
+    settings.DEBUG = False
+
+    print(f"database: {connection.vendor}")
+    old_name = create_database()
+    server, port = start_smtp_server()
+    try:
+        now = timezone.now()
+        fill(args.users, args.due, now)
+        queued = bench_dispatch(now)
+        reset_queries()
+        raw_messages = prebuilt(queued[-args.emails :], args.emails)
+        raw_each = bench_raw(raw_messages, port, args.seconds, reuse=False)
+        raw_reused = bench_raw(raw_messages, port, args.seconds, reuse=True)
+        real = bench_send(queued[: args.emails], port, args.seconds)
+        print(f"ratio send function / raw smtplib, one connection each: {real / raw_each:.2f} (target >= 0.5)")
+        print(f"ratio send function / raw smtplib, one connection for all: {real / raw_reused:.2f}")
+    finally:
+        print(f"SMTP server accepted {stop_smtp_server(server):,} messages in all")
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""How the browser tests drive Chromium: launch arguments, viewports, and a watched browser tab.
+
+The launch arguments live here and only here; ``tests/conftest.py`` hands them to
+pytest-playwright, so every browser test in the suite starts Chromium the same way.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# The machine is offline and the tests must not depend on anything outside it: no
+# background services that phone home, no GPU, /dev/shm too small in containers.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 390, "height": 844},
+}
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "screenshots"
+REQUIRE_BROWSER = "BACKCARE_REQUIRE_BROWSER"
+
+
+def chromium_launch_args() -> dict:
+    """pytest-playwright's launch options; skips the browser tests when Chromium is missing, unless CI requires it."""
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)"
+        if os.environ.get(REQUIRE_BROWSER) == "1":
+            pytest.fail(f"{REQUIRE_BROWSER}=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def _file_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+class Tab:
+    """One browser tab against the live server, watched for what must never happen.
+
+    Records every console error and uncaught exception (a Content-Security-Policy violation
+    is a console error), every request to a host other than the live server, and every
+    page the tab navigated to; ``screenshot()`` keeps a picture of the page it is on.
+    ``assert_clean()`` fails on any error or foreign request, and on a page visited without
+    a screenshot.
+    """
+
+    def __init__(self, context, *, base_url: str, shots, persona: str):
+        self.context = context
+        # Ten seconds for any one step: a page of this app that takes longer is a failure anyway.
+        context.set_default_timeout(10_000)
+        self.page = context.new_page()
+        self.base_url = base_url
+        self.shots = shots
+        self.persona = persona
+        self.errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.visited: list[str] = []
+        self.pictured: set[str] = set()
+        self.expected_failures: set[str] = set()
+        context.on("request", self._on_request)
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("framenavigated", self._on_navigated)
+
+    # --- What the tab watches --------------------------------------------------------------
+
+    def _on_request(self, request):
+        if not request.url.startswith(self.base_url + "/"):
+            self.foreign_requests.append(request.url)
+
+    def _on_console(self, message):
+        if message.type != "error":
+            return
+        where = message.location.get("url", "") if message.location else ""
+        # A page the test opened expecting an error status logs the status as a failed load.
+        if message.text.startswith("Failed to load resource") and where in self.expected_failures:
+            return
+        self.errors.append(f"console: {message.text} ({where})")
+
+    def _on_navigated(self, frame):
+        if frame == self.page.main_frame:
+            self.visited.append(urldefrag(frame.url).url)
+
+    # --- Moving around -----------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str, name: str, *, status: int = 200):
+        """Open a path of the live server, check the answer's status and take the page's picture."""
+        if status >= 400:
+            self.expected_failures.add(self.url(path))
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.status == status, f"{path}: {response and response.status}"
+        self.screenshot(name)
+        return response
+
+    def arrived(self, path: str, name: str):
+        """After a click or a form: wait for the page at ``path`` (query string aside) and picture it."""
+        self.page.wait_for_url(re.compile(re.escape(self.url(path)) + r"(\?.*)?(#.*)?$"))
+        self.page.wait_for_load_state()
+        self.screenshot(name)
+
+    def screenshot(self, name: str) -> Path:
+        path = self.shots.next_path(f"{self.persona}-{name}" if self.persona else name)
+        self.page.screenshot(path=str(path), full_page=True)
+        self.pictured.add(urldefrag(self.page.url).url)
+        return path
+
+    # --- The verdict ---------------------------------------------------------------------------
+
+    def assert_clean(self):
+        unpictured = [url for url in self.visited if url not in self.pictured and url != "about:blank"]
+        assert self.errors == [], "errors in the browser console"
+        assert self.foreign_requests == [], "requests left the live server"
+        assert unpictured == [], "pages visited without a screenshot"
+
+
+class Screenshots:
+    """Numbered pictures of one test run: test-artifacts/screenshots/<test>/<nn>-<page>.png."""
+
+    def __init__(self, test_name: str):
+        self.folder = SCREENSHOTS / _file_name(test_name)
+        shutil.rmtree(self.folder, ignore_errors=True)  # no stale picture from an earlier run
+        self.folder.mkdir(parents=True)
+        self.count = 0
+
+    def next_path(self, name: str) -> Path:
+        self.count += 1
+        return self.folder / f"{self.count:02d}-{_file_name(name)}.png"

@@ -1,0 +1,53 @@
+"""Fixtures of the browser journeys: each runs once on a desktop screen and once on a phone.
+
+Chromium's launch arguments come from tests/conftest.py (tests/e2e/browser.py holds them).
+"""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from routines.seed import load_catalog
+from tests.conftest import PASSWORD
+from tracker.seed import load_content
+
+from .browser import VIEWPORTS, Screenshots, Tab
+
+# The browser's own zone; the people in the journeys choose theirs in the app.
+BROWSER_TIMEZONE = "America/New_York"
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def catalog(transactional_db):
+    """The seeded catalog and reminder content: a transactional test's flush empties every table."""
+    load_catalog(apps)
+    load_content(apps)
+
+
+@pytest.fixture
+def screenshots(request):
+    return Screenshots(request.node.name)
+
+
+@pytest.fixture
+def open_tab(new_context, live_server, viewport, screenshots):
+    """``open_tab("alice")``: a tab in a browser context of its own (its own cookies), at this test's viewport."""
+
+    def open_one(persona: str = "") -> Tab:
+        context = new_context(viewport=VIEWPORTS[viewport], timezone_id=BROWSER_TIMEZONE, locale="en-GB")
+        return Tab(context, base_url=live_server.url, shots=screenshots, persona=persona)
+
+    return open_one
+
+
+def log_in(tab: Tab, username: str, password: str = PASSWORD):
+    tab.goto(reverse("login"), "login")
+    tab.page.get_by_label("Username").fill(username)
+    tab.page.get_by_label("Password").fill(password)
+    tab.page.get_by_role("button", name="Log in").click()
+    tab.arrived(reverse("tracker:dashboard"), "dashboard")
