@@ -167,10 +167,16 @@ class RoutineStep(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="routine_steps")
     order = models.PositiveSmallIntegerField(default=0)
     hold_seconds = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)], help_text="Empty: the exercise's own."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text="Empty: the exercise's own.",
     )
     repetitions = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)], help_text="Empty: the exercise's own."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Empty: the exercise's own.",
     )
     sides = models.CharField(max_length=5, choices=Sides.choices, blank=True, help_text="Empty: the exercise's own.")
     note = models.CharField(max_length=200, blank=True)
@@ -227,7 +233,12 @@ class ProgramDay(models.Model):
     week = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
     day = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
     routine = models.ForeignKey(
-        Routine, null=True, blank=True, on_delete=models.PROTECT, related_name="program_days", help_text="Empty: rest day."
+        Routine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="program_days",
+        help_text="Empty: rest day.",
     )
 
     class Meta:

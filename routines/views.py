@@ -7,9 +7,7 @@ from .selfcheck import assess
 
 def catalog(request):
     routines = list(Routine.objects.with_steps())
-    groups = [
-        (label, [routine for routine in routines if routine.chain == value]) for value, label in Chain.choices
-    ]
+    groups = [(label, [routine for routine in routines if routine.chain == value]) for value, label in Chain.choices]
     return render(
         request,
         "routines/catalog.html",
@@ -37,9 +35,7 @@ def exercise_detail(request, slug):
 
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.prefetch_related("days__routine"), slug=slug)
-    weeks = [
-        (week, [day for day in program.days.all() if day.week == week]) for week in range(1, program.weeks + 1)
-    ]
+    weeks = [(week, [day for day in program.days.all() if day.week == week]) for week in range(1, program.weeks + 1)]
     return render(request, "routines/program.html", {"program": program, "weeks": weeks})
 
 

@@ -15,6 +15,7 @@ Logs go to files under tmp_path; ``dump_logs()`` prints them (pytest shows what 
 test printed only when it fails, so fixtures call it at teardown).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -179,7 +180,9 @@ class CeleryProcesses:
         args += ["--hostname", f"test-worker-{self._starts + 1}@%h"]
         self.worker = self._spawn("worker", args)
         log = self.log_files[-1]
-        wait_until(lambda: self._ready(self.worker, log, " ready."), timeout=ready_timeout, what="the worker", processes=self)
+        wait_until(
+            lambda: self._ready(self.worker, log, " ready."), timeout=ready_timeout, what="the worker", processes=self
+        )
         return self.worker
 
     def start_beat(self, *, ready_timeout: float = 45) -> subprocess.Popen:
@@ -188,7 +191,9 @@ class CeleryProcesses:
         args = [CELERY, "-A", "backcare", "beat", "--loglevel", self.loglevel, "--schedule", str(schedule)]
         self.beat = self._spawn("beat", args)
         log = self.log_files[-1]
-        wait_until(lambda: self._ready(self.beat, log, "beat: Starting"), timeout=ready_timeout, what="beat", processes=self)
+        wait_until(
+            lambda: self._ready(self.beat, log, "beat: Starting"), timeout=ready_timeout, what="beat", processes=self
+        )
         return self.beat
 
     def _ready(self, process: subprocess.Popen, log: Path, marker: str) -> bool:
@@ -212,19 +217,15 @@ class CeleryProcesses:
                 process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT
         for process in running:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             self._kill_group(process)  # pool children included
             process.wait(timeout=STOP_TIMEOUT)
 
     @staticmethod
     def _kill_group(process: subprocess.Popen) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     # --- Publishing from the test process --------------------------------------------------
 

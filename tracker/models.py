@@ -69,7 +69,9 @@ class Session(models.Model):
             ),
             models.CheckConstraint(condition=_pain_in_range("pain_before"), name="session_pain_before_in_range"),
             models.CheckConstraint(condition=_pain_in_range("pain_after"), name="session_pain_after_in_range"),
-            models.CheckConstraint(condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="session_notes_length"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="session_notes_length"
+            ),
         ]
 
     def __str__(self):
@@ -113,8 +115,12 @@ class PainEntry(models.Model):
                 violation_error_message="You already have a pain entry for this date and context; edit it instead.",
             ),
             models.CheckConstraint(condition=_date_in_range(), name="painentry_date_in_range"),
-            models.CheckConstraint(condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="painentry_score_in_range"),
-            models.CheckConstraint(condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="painentry_notes_length"),
+            models.CheckConstraint(
+                condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="painentry_score_in_range"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="painentry_notes_length"
+            ),
         ]
 
     def __str__(self):
@@ -174,7 +180,9 @@ class ReminderSchedule(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(weekdays__gte=0, weekdays__lte=ALL_WEEKDAYS), name="reminder_weekdays_mask"),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=0, weekdays__lte=ALL_WEEKDAYS), name="reminder_weekdays_mask"
+            ),
         ]
 
     def __str__(self):
@@ -263,7 +271,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     skip_reason = models.CharField(max_length=200, blank=True)
-    content_item = models.ForeignKey(ContentItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    content_item = models.ForeignKey(
+        ContentItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

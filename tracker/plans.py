@@ -6,8 +6,6 @@ from django.db.models import Avg, Count, F, Q
 
 from routines.models import Routine
 
-from .models import Session
-
 
 def program_routine_for(user, date: datetime.date):
     """(is_program_day, routine) from the user's program; routine is None on a rest day."""
@@ -16,9 +14,11 @@ def program_routine_for(user, date: datetime.date):
     program = user.program
     started = user.program_started_on or user.date_joined.date()
     index = max(0, (date - started).days)
-    day = program.days.select_related("routine").filter(
-        week=(index % (program.weeks * 7)) // 7 + 1, day=index % 7 + 1
-    ).first()
+    day = (
+        program.days.select_related("routine")
+        .filter(week=(index % (program.weeks * 7)) // 7 + 1, day=index % 7 + 1)
+        .first()
+    )
     return True, (day.routine if day else None)
 
 

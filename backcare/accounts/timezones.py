@@ -20,4 +20,6 @@ def validate_timezone(value):
     from django.core.exceptions import ValidationError
 
     if value not in zoneinfo.available_timezones():
-        raise ValidationError("“%(value)s” is not a known time zone (use an IANA name such as Europe/Paris).", params={"value": value})
+        raise ValidationError(
+            "“%(value)s” is not a known time zone (use an IANA name such as Europe/Paris).", params={"value": value}
+        )

@@ -301,7 +301,9 @@ def test_the_dashboard_shows_no_warning_signs_after_a_score_of_7(alice_client, a
 def test_the_dashboard_shows_the_warning_signs_when_weekly_pain_rose_two_weeks_running(alice_client, alice):
     # Three 7-day windows ending today average 3, then 5, then 7: rising twice, no score of 8.
     for days_ago, score in ((16, 3), (9, 5), (2, 7)):
-        PainEntry.objects.create(user=alice, date=TODAY - datetime.timedelta(days=days_ago), score=score, context="rest")
+        PainEntry.objects.create(
+            user=alice, date=TODAY - datetime.timedelta(days=days_ago), score=score, context="rest"
+        )
     content = alice_client.get(reverse("tracker:dashboard")).content.decode()
     assert "risen two weeks running" in content
     assert "See a clinician instead if you notice" in content

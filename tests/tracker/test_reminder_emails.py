@@ -279,9 +279,7 @@ def test_the_celery_task_does_not_retry_a_550(alice, smtp):
 @pytest.fixture
 def items(db):
     ContentItem.objects.update(active=False)  # the seeded ones stay out of these tests
-    return [
-        ContentItem.objects.create(kind="tip", title=f"Tip {n}", body=f"Body {n}", order=n) for n in (1, 2, 3)
-    ]
+    return [ContentItem.objects.create(kind="tip", title=f"Tip {n}", body=f"Body {n}", order=n) for n in (1, 2, 3)]
 
 
 def send_on_day(user, day):

@@ -41,7 +41,9 @@ def test_it_records_one_queued_delivery_per_due_schedule(db, queued_ids, django_
     make_due_users(3)
     with django_capture_on_commit_callbacks(execute=True):
         assert dispatch_due(now=NOW, batch_size=100) == 3
-    assert sorted(queued_ids) == sorted(Delivery.objects.filter(status=DeliveryStatus.QUEUED).values_list("pk", flat=True))
+    assert sorted(queued_ids) == sorted(
+        Delivery.objects.filter(status=DeliveryStatus.QUEUED).values_list("pk", flat=True)
+    )
 
 
 def test_it_queues_the_emails_only_after_the_transaction_commits(db, queued_ids, django_capture_on_commit_callbacks):
