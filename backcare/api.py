@@ -1,8 +1,19 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import slug_re
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's, but a value that cannot be a slug is unknown without a query: PostgreSQL refuses
+    even to compare text holding a NUL character, which would answer 500 instead of 400."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 class Pagination(PageNumberPagination):

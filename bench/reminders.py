@@ -152,6 +152,11 @@ def bench_dispatch(now: datetime.datetime) -> list[int]:
         f" in {elapsed:.2f} s, {len(queries.captured_queries)} SQL queries"
         f" (batch size {settings.REMINDER_BATCH_SIZE}; send tasks captured in a list, not sent to a broker)"
     )
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        dispatch_due(now=now, batch_size=settings.REMINDER_BATCH_SIZE)
+        elapsed = time.perf_counter() - started
+    print(f"dispatch again, nothing due: {elapsed * 1000:.1f} ms, {len(queries.captured_queries)} SQL queries")
     return queued
 
 

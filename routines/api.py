@@ -21,6 +21,8 @@ class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
+    # The shape of a slug, as the pages' <slug:> converter: anything else is a 404 without a query.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class MuscleViewSet(CatalogViewSet):

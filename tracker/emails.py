@@ -51,7 +51,7 @@ def pain_trend(pain: dict) -> str:
 
 
 def reminder_context(delivery: Delivery) -> dict:
-    from .reminders import unsubscribe_token, zone_named
+    from .reminders import unsubscribe_token, zone_named  # reminders imports this module
 
     user = delivery.user
     today = delivery.slot_at.astimezone(zone_named(user.timezone)).date()

@@ -14,6 +14,7 @@ from routines.models import Program, Routine
 from routines.selfcheck import assess
 
 from .models import PainEntry, SelfCheck, Session
+from .reminders import schedule_refresh
 
 DUPLICATE_PAIN_ENTRY = "You already have a pain entry for this date and context; edit it instead."
 
@@ -232,5 +233,8 @@ def profile_update(*, user, **changes) -> None:
         user.refresh_from_db()
         raise
     user.save(update_fields=list(changes))
+    if "timezone" in changes:
+        # 07:30 stays 07:30 in the new zone: the next reminder slot moves with it.
+        schedule_refresh(user)
     if program_given and (program.pk if program else None) != user.program_id:
         program_follow(user=user, program=program)

@@ -3,6 +3,7 @@ the rules and the saving live in tracker.logs."""
 
 from rest_framework import serializers
 
+from backcare.api import SlugRelatedField
 from routines.models import Routine
 
 from .logs import validate_log_date
@@ -17,7 +18,7 @@ class LogSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(LogSerializer):
-    routine = serializers.SlugRelatedField(
+    routine = SlugRelatedField(
         slug_field="slug",
         queryset=Routine.objects.all(),
         allow_null=True,

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backcare.api import SlugRelatedField
 from routines.models import Program
 from tracker.logs import latest_self_check
 from tracker.serializers import SelfCheckSerializer
@@ -17,7 +18,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     timezone = serializers.CharField(
         max_length=64, validators=[validate_timezone], help_text="An IANA time zone name, such as Europe/Paris."
     )
-    program = serializers.SlugRelatedField(
+    program = SlugRelatedField(
         slug_field="slug",
         queryset=Program.objects.all(),
         allow_null=True,

@@ -114,3 +114,13 @@ def test_reading_takes_few_queries(alice_api, django_assert_max_num_queries):
     alice_api.put(URL, FULL)
     with django_assert_max_num_queries(2):
         alice_api.get(URL)
+
+
+def test_changing_the_time_zone_on_the_profile_moves_the_next_reminder(alice_api, alice):
+    with time_machine.travel(datetime.datetime(2026, 6, 10, 12, 0, tzinfo=datetime.UTC), tick=False):
+        alice_api.patch("/api/v1/reminders/", {"enabled": True, "time": "07:30"}, format="json")
+        alice_api.patch("/api/v1/profile/", {"timezone": "Asia/Tokyo"}, format="json")
+        next_due = alice_api.get("/api/v1/reminders/").json()["next_due_at"]
+
+    # 07:30 in Tokyo (UTC+9) on 11 June is 22:30 UTC on 10 June.
+    assert next_due.startswith("2026-06-10T22:30")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.dateformat import format as format_date
@@ -74,7 +75,8 @@ def dashboard(request):
 @login_required
 def session_new(request):
     initial = {}
-    if slug := request.GET.get("routine"):
+    # Only a slug is looked up: PostgreSQL refuses even to compare text holding a NUL character.
+    if (slug := request.GET.get("routine")) and slug_re.fullmatch(slug):
         routine = Routine.objects.filter(slug=slug).first()
         if routine is not None:
             initial = {"routine": routine.slug, "duration_minutes": routine.estimated_minutes}
