@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 
 from routines.models import Routine, Sides
 
-from .logs import validate_log_date
+from .logs import SESSION_FIELDS, validate_log_date
 from .models import (
     DURATION_MAX,
     DURATION_MIN,
@@ -93,16 +93,7 @@ class SessionForm(LogForm):
 
     class Meta:
         model = Session
-        fields = [
-            "routine",
-            "date",
-            "duration_minutes",
-            "steps_completed",
-            "pain_before",
-            "pain_after",
-            "side",
-            "notes",
-        ]
+        fields = list(SESSION_FIELDS)
         labels = {
             "duration_minutes": "Duration (minutes)",
             "steps_completed": "Steps completed",

@@ -63,8 +63,8 @@ def _validate(instance, *, user, date_before, extra_checks=()):
         raise ValidationError(errors)
 
 
-def _apply(instance, changes: dict, allowed: set[str]) -> None:
-    unknown = set(changes) - allowed
+def _apply(instance, changes: dict, allowed) -> None:
+    unknown = set(changes) - set(allowed)
     if unknown:
         raise TypeError(f"unexpected fields {sorted(unknown)}")
     for field, value in changes.items():
@@ -73,7 +73,8 @@ def _apply(instance, changes: dict, allowed: set[str]) -> None:
 
 # --- Sessions ---------------------------------------------------------------------
 
-SESSION_FIELDS = {
+# What a person records, in the order the forms and the API show it.
+SESSION_FIELDS = (
     "routine",
     "date",
     "duration_minutes",
@@ -82,7 +83,7 @@ SESSION_FIELDS = {
     "pain_after",
     "side",
     "notes",
-}
+)
 
 
 def _known_routine(routine):
@@ -136,7 +137,7 @@ def session_delete(*, session: Session) -> None:
 
 # --- Pain entries -----------------------------------------------------------------
 
-PAIN_ENTRY_FIELDS = {"date", "score", "context", "notes"}
+PAIN_ENTRY_FIELDS = ("date", "score", "context", "notes")
 
 
 def _refuse_duplicate(entry: PainEntry):

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from backcare.api import SlugRelatedField
 from routines.models import Routine
 
-from .logs import validate_log_date
+from .logs import SESSION_FIELDS, validate_log_date
 from .models import PainEntry, SelfCheck, Session
 
 
@@ -29,17 +29,7 @@ class SessionSerializer(LogSerializer):
 
     class Meta:
         model = Session
-        fields = [
-            "id",
-            "routine",
-            "date",
-            "duration_minutes",
-            "steps_completed",
-            "pain_before",
-            "pain_after",
-            "side",
-            "notes",
-        ]
+        fields = ["id", *SESSION_FIELDS]
 
 
 class PainEntrySerializer(LogSerializer):
