@@ -17,16 +17,11 @@ and how many SQL queries each request runs. The daily series is timed too, for r
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings.test")
+from _common import setup_django, throwaway_database
 
 YEARS = 3
 CONTEXTS = ["walking", "standing"]
@@ -146,24 +141,13 @@ def main():
     parser.add_argument("--rows-per-other", type=int, default=100, help="sessions and pain entries of each")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django()
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment(debug=False)
-    original_name = connection.settings_dict["NAME"]
     vendor = connection.vendor
-    # A name of its own, so that a test run on the same server is never clobbered.
-    if vendor == "sqlite":
-        test_name = str(settings.VAR_DIR / f"bench-progress-{os.getpid()}.sqlite3")
-    else:
-        test_name = f"bench_progress_{os.getpid()}"
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database("progress"):
         began = time.perf_counter()
         from django.utils import timezone
 
@@ -175,9 +159,7 @@ def main():
             f"(built in {time.perf_counter() - began:.1f} s)"
         )
         timings, queries, figures = measure(rounds=args.rounds, token=token, start=start)
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-        teardown_test_environment()
+    teardown_test_environment()
 
     print(
         f"progress over {figures['start']} – {figures['end']}: {figures['sessions']} sessions, "

@@ -27,19 +27,18 @@ import smtplib
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings.test")
+from _common import setup_django, throwaway_database
 
-import django  # noqa: E402
-
-django.setup()
+# As production runs: the test settings import local.py, whose DEBUG defaults to true, and
+# DEBUG must be off before Django starts (settings, template engines, query logging).
+os.environ["DEBUG"] = "false"
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.template import engines  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -91,17 +90,6 @@ def stop_smtp_server(server: subprocess.Popen) -> int:
     """Stop it; returns how many messages it accepted."""
     accepted, _ = server.communicate(timeout=30)
     return int(accepted or 0)
-
-
-def create_database():
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["TEST"] = {**db.get("TEST", {}), "NAME": str(Path(settings.VAR_DIR) / "bench-reminders.sqlite3")}
-    else:
-        db["TEST"] = {**db.get("TEST", {}), "NAME": "bench_backcare_reminders"}
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return old_name
 
 
 def fill(users: int, due: int, now: datetime.datetime) -> None:
@@ -216,25 +204,25 @@ def main():
     parser.add_argument("--emails", type=int, default=1000, help="how many reminders to send (at most)")
     parser.add_argument("--seconds", type=float, default=60, help="time limit for each sending loop")
     args = parser.parse_args()
-    settings.DEBUG = False
-
-    print(f"database: {connection.vendor}")
-    old_name = create_database()
-    server, port = start_smtp_server()
-    try:
-        now = timezone.now()
-        fill(args.users, args.due, now)
-        queued = bench_dispatch(now)
-        reset_queries()
-        raw_messages = prebuilt(queued[-args.emails :], args.emails)
-        raw_each = bench_raw(raw_messages, port, args.seconds, reuse=False)
-        raw_reused = bench_raw(raw_messages, port, args.seconds, reuse=True)
-        real = bench_send(queued[: args.emails], port, args.seconds)
-        print(f"ratio send function / raw smtplib, one connection each: {real / raw_each:.2f} (target >= 0.5)")
-        print(f"ratio send function / raw smtplib, one connection for all: {real / raw_reused:.2f}")
-    finally:
-        print(f"SMTP server accepted {stop_smtp_server(server):,} messages in all")
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    engine = engines["django"].engine
+    assert not settings.DEBUG and not engine.debug, "the bench must run with DEBUG off, as production does"
+    cached = any("cached.Loader" in loader[0] for loader in engine.loaders if isinstance(loader, tuple))
+    print(f"database: {connection.vendor}; DEBUG off; cached template loader: {'yes' if cached else 'NO'}")
+    with throwaway_database("reminders"):
+        server, port = start_smtp_server()
+        try:
+            now = timezone.now()
+            fill(args.users, args.due, now)
+            queued = bench_dispatch(now)
+            reset_queries()
+            raw_messages = prebuilt(queued[-args.emails :], args.emails)
+            raw_each = bench_raw(raw_messages, port, args.seconds, reuse=False)
+            raw_reused = bench_raw(raw_messages, port, args.seconds, reuse=True)
+            real = bench_send(queued[: args.emails], port, args.seconds)
+            print(f"ratio send function / raw smtplib, one connection each: {real / raw_each:.2f} (target >= 0.5)")
+            print(f"ratio send function / raw smtplib, one connection for all: {real / raw_reused:.2f}")
+        finally:
+            print(f"SMTP server accepted {stop_smtp_server(server):,} messages in all")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ under ``tracker/templates/tracker/emails/``.
 """
 
 import contextlib
-import datetime
 import os
 import smtplib
 import threading
@@ -15,24 +14,43 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from routines.models import RoutineStep
+
 from . import progress
-from .models import ContentItem, Delivery
+from .models import ContentItem, Delivery, DeliveryStatus
 from .plans import todays_routine
 
 TRANSIENT, PERMANENT = "transient", "permanent"
-WEEK = datetime.timedelta(days=7)
 
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# Plain SQL, as in progress.py: asked for every reminder, where the annotated queryset cost the
+# ORM eight times what the database needs (0.5 ms against 0.06 ms). The count reads only this
+# user's deliveries of each item, through the (user, content_item) index.
+NEXT_ITEM_SQL = f"""
+    SELECT item.* FROM {ContentItem._meta.db_table} item
+    WHERE item.active = %s
+    ORDER BY (
+        SELECT COUNT(*) FROM {Delivery._meta.db_table} delivery
+        WHERE delivery.user_id = %s AND delivery.content_item_id = item.id AND delivery.status = %s
+    ), item."order", item.id
+    LIMIT 1
+"""  # noqa: S608
+
+
 def next_content_item(user) -> ContentItem | None:
-    """The active item this user has been sent the fewest times; ties in the admin's order."""
-    return ContentItem.objects.active().in_rotation_for(user).first()
+    """The active item this user has been sent the fewest times; ties in the admin's order.
+
+    So nothing repeats until every item was shown, and a new item comes before the old ones repeat.
+    """
+    return next(iter(ContentItem.objects.raw(NEXT_ITEM_SQL, [True, user.pk, DeliveryStatus.SENT])), None)
 
 
 def pain_trend(pain: dict) -> str:
@@ -56,11 +74,10 @@ def reminder_context(delivery: Delivery) -> dict:
     user = delivery.user
     today = delivery.slot_at.astimezone(zone_named(user.timezone)).date()
     routine, why = todays_routine(user, today)
-    last_week = progress.summary(user, start=today - WEEK + datetime.timedelta(days=1), end=today)
-    pain = last_week["pain"]
-    if pain["average"] is not None:
-        # Over two weeks, progress compares this week's average with the week before.
-        pain = progress.summary(user, start=today - 2 * WEEK + datetime.timedelta(days=1), end=today)["pain"]
+    if routine is not None:
+        # The three templates show its estimated minutes, which add up the steps' doses.
+        prefetch_related_objects([routine], Prefetch("steps", queryset=RoutineStep.objects.select_related("exercise")))
+    figures = progress.week_in_review(user, end=today)
     log_query = {"routine": routine.slug} if routine else {}
     return {
         "user": user,
@@ -73,9 +90,9 @@ def reminder_context(delivery: Delivery) -> dict:
         "self_check_url": absolute_url(reverse("routines:self-check")),
         "settings_url": absolute_url(reverse("tracker:reminders")),
         "unsubscribe_url": absolute_url(reverse("tracker:unsubscribe", args=[unsubscribe_token(user)])),
-        "sessions": last_week["sessions"],
-        "minutes": last_week["minutes"],
-        "pain_line": pain_trend(pain),
+        "sessions": figures["sessions"],
+        "minutes": figures["minutes"],
+        "pain_line": pain_trend(figures["pain"]),
         "item": delivery.content_item,
     }
 

@@ -335,6 +335,17 @@ def _breakdowns(rows: list[dict], muscles: dict[int, list[tuple[str, str]]]) -> 
     return by_routine, by_muscle, by_chain
 
 
+def _pain(user, start, end) -> dict:
+    average, first_week, last_week = (_rounded(value) for value in _pain_averages(user, start, end))
+    return {
+        "average": average,
+        "first_week_average": first_week,
+        "last_week_average": last_week,
+        # From the rounded averages, so that the three figures shown side by side agree.
+        "change": None if first_week is None or last_week is None else round(last_week - first_week, 2),
+    }
+
+
 def summary(user, *, start=None, end=None) -> dict:
     """Every figure of PRODUCT.md §1 Progress for [start, end]; at most five queries whatever the history
     (the reminder schedule, the history, the routines, their muscles, the pain averages)."""
@@ -344,7 +355,6 @@ def summary(user, *, start=None, end=None) -> dict:
     rows = _routine_rows(user, start, end)
     muscles = _muscles_by_routine([row["routine_id"] for row in rows if row["routine_id"] is not None])
     by_routine, by_muscle, by_chain = _breakdowns(rows, muscles)
-    average, first_week, last_week = (_rounded(value) for value in _pain_averages(user, start, end))
     everything = _breakdown("all", None, "", rows)
     return {
         "start": start,
@@ -356,17 +366,26 @@ def summary(user, *, start=None, end=None) -> dict:
         "longest_streak": history.longest_streak,
         "adherence": _rounded(adherence_rate(history.active_planned_days, planned_days(start, end, weekdays)), 4),
         "habit_strength": round(history.habit_strength, 4),
-        "pain": {
-            "average": average,
-            "first_week_average": first_week,
-            "last_week_average": last_week,
-            # From the rounded averages, so that the three figures shown side by side agree.
-            "change": None if first_week is None or last_week is None else round(last_week - first_week, 2),
-        },
+        "pain": _pain(user, start, end),
         "relief": {"average_drop": everything["average_drop"]},
         "by_routine": by_routine,
         "by_muscle": by_muscle,
         "by_chain": by_chain,
+    }
+
+
+def week_in_review(user, *, end: datetime.date) -> dict:
+    """What a reminder email shows, in two queries: ``sessions`` and ``minutes`` as ``summary`` gives them
+    for the 7 days ending ``end``, and ``pain`` as it gives it for the 14 days ending ``end`` (its last
+    week is those 7 days, its first week the 7 before, for the change).
+
+    The same definitions as ``summary``; only the figures the email does not show are left out.
+    """
+    week = _breakdown("all", None, "", _routine_rows(user, end - WEEK + ONE_DAY, end))
+    return {
+        "sessions": week["sessions"],
+        "minutes": week["minutes"],
+        "pain": _pain(user, end - 2 * WEEK + ONE_DAY, end),
     }
 
 

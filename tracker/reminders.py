@@ -348,8 +348,10 @@ def reminder_send(*, delivery_id: int) -> str:
     )
     if not claimed:
         return _not_claimed(delivery_id, now)
-    # The schedule comes along: the skip check and progress's planned weekdays read it.
-    delivery = Delivery.objects.select_related("user__reminder_schedule", "content_item").get(pk=delivery_id)
+    # Everything the skip check and the email read about the user comes in this one query.
+    delivery = Delivery.objects.select_related("user__reminder_schedule", "user__program", "content_item").get(
+        pk=delivery_id
+    )
 
     reason = skip_reason(delivery)
     if reason:

@@ -62,7 +62,8 @@ def test_a_reminder_arrives_by_email_and_its_link_turns_reminders_off(alice, cel
     page = tab.page
     log_in(tab, "alice")
 
-    tab.goto(reverse("tracker:reminders"), "reminders")
+    page.get_by_role("navigation").get_by_role("link", name="Reminders").click()
+    tab.arrived(reverse("tracker:reminders"), "reminders")
     assert "Reminders are off." in page.locator("p[role=status]").inner_text()
     due = a_minute_away(alice.local_now())
     page.get_by_label("Email me a reminder").check()

@@ -1,0 +1,281 @@
+"""What the reminder failure drills share: due users, a recording SMTP server, the wait, the verdict.
+
+The drills run the real thing: a Celery worker and beat as processes of their own
+(tests/celery_helpers.py), the real send function, an aiosmtpd server on 127.0.0.1
+(tests/smtp_helpers.py) that records every message it accepts. Every 20th user has
+already logged a session today (the reminder is skipped), every 50th has an address
+the server refuses with 550 (the delivery fails); the others should get one email.
+"""
+
+import argparse
+import collections
+import datetime
+import logging
+import re
+import signal
+import sys
+import time
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils import timezone
+
+from tests.smtp_helpers import NO_SUCH_USER, RecordingHandler
+from tracker.models import Delivery, DeliveryStatus, ReminderSchedule, Session
+from tracker.reminders import zone_named
+
+FINAL = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
+PENDING = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING, DeliveryStatus.SENDING]
+SESSION_EVERY = 20
+BOUNCE_EVERY = 50
+BOUNCE_PREFIX = "bounce-"
+ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"]
+# Short enough that the dispatcher's recovery runs within the drill; the send time limit
+# must stay below the recovery delay, as in production (900 s and 120 s).
+SEND_TIME_LIMIT = 8
+RECOVER_AFTER = 12
+
+
+def worker_env(smtp_port: int, *, dispatch_interval: float, batch_size: int = 200) -> dict:
+    return {
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "EMAIL_TIMEOUT": "5",
+        "REMINDER_DISPATCH_INTERVAL": str(dispatch_interval),
+        "REMINDER_RETRY_BACKOFF": "1",
+        "REMINDER_RETRY_BACKOFF_MAX": "2",
+        "REMINDER_SEND_TIME_LIMIT": str(SEND_TIME_LIMIT),
+        "REMINDER_RECOVER_AFTER": str(RECOVER_AFTER),
+        "REMINDER_BATCH_SIZE": str(batch_size),
+        # Redis only: a dead worker's unacknowledged tasks come back after 30 s, not an hour.
+        "CELERY_VISIBILITY_TIMEOUT": "30",
+    }
+
+
+def argument_parser(doc: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--users", type=int, default=1000, help="users due now (default 1000)")
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds the drill may run (default 300)")
+    parser.add_argument("--smtp-delay", type=float, default=0.05, help="seconds before each SMTP answer")
+    parser.add_argument("--dispatch-interval", type=float, default=5, help="beat's dispatcher period, s (default 5)")
+    return parser
+
+
+class DrillSMTPHandler(RecordingHandler):
+    """Records what it accepts (after an optional delay) and refuses the drill's bounce addresses."""
+
+    refused = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if any(address.startswith(BOUNCE_PREFIX) for address in envelope.rcpt_tos):
+            self.refused += 1  # only the server's event-loop thread runs this
+            return NO_SUCH_USER
+        return await super().handle_DATA(server, session, envelope)
+
+    def received(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+    def per_recipient(self) -> collections.Counter:
+        with self._lock:
+            return collections.Counter(str(message["To"]) for message in self.messages)
+
+
+class Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.started = time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def left(self) -> float:
+        return self.seconds - self.elapsed()
+
+
+def quiet_smtp_log() -> None:
+    # aiosmtpd logs every SMTP command at INFO: thousands of lines that hide the figures.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+def stop_by_itself(seconds: float) -> None:
+    """TERM and a backstop alarm end the drill through its ``finally`` blocks, which stop what it started."""
+
+    def overran(signum, frame):
+        raise SystemExit(f"drill: stopped by signal {signum} (backstop {seconds:.0f} s or TERM)")
+
+    signal.signal(signal.SIGTERM, overran)
+    signal.signal(signal.SIGALRM, overran)
+    signal.alarm(int(seconds))
+
+
+def add_due_users(count: int) -> dict:
+    """``count`` users whose reminder is due now; returns {user id: the status expected}."""
+    User = get_user_model()
+    slot = timezone.now() - datetime.timedelta(seconds=30)
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"drill{n:05d}",
+                email=f"{BOUNCE_PREFIX if n % BOUNCE_EVERY == 1 else ''}drill{n:05d}@example.com",
+                password="!",  # unusable: nobody logs in as these
+                timezone=ZONES[n % len(ZONES)],
+            )
+            for n in range(count)
+        ],
+        batch_size=500,
+    )
+    users = list(User.objects.filter(username__startswith="drill").order_by("username"))
+    schedules, sessions, expected = [], [], {}
+    for n, user in enumerate(users):
+        local = slot.astimezone(zone_named(user.timezone))
+        # An hour before the slot, local time: the next slot after this one is a day away.
+        at = (local - datetime.timedelta(hours=1)).time().replace(second=0, microsecond=0)
+        schedules.append(ReminderSchedule(user=user, enabled=True, time=at, skip_if_done=True, next_due_at=slot))
+        if n % SESSION_EVERY == 0:
+            sessions.append(Session(user=user, date=local.date(), duration_minutes=10))
+            expected[user.pk] = DeliveryStatus.SKIPPED
+        elif user.email.startswith(BOUNCE_PREFIX):
+            expected[user.pk] = DeliveryStatus.FAILED
+        else:
+            expected[user.pk] = DeliveryStatus.SENT
+    ReminderSchedule.objects.bulk_create(schedules, batch_size=500)
+    Session.objects.bulk_create(sessions, batch_size=500)
+    return expected
+
+
+def statuses() -> dict:
+    counts = dict.fromkeys(FINAL + PENDING, 0)
+    counts.update(dict(Delivery.objects.values_list("status").annotate(n=Count("pk")).order_by()))
+    return counts
+
+
+def line(deadline: Deadline, handler: DrillSMTPHandler, counts: dict) -> str:
+    shown = " ".join(f"{status} {counts[status]}" for status in FINAL + PENDING if counts[status])
+    return f"  t={deadline.elapsed():6.1f} s  emails {handler.received():5d}  deliveries: {shown or 'none yet'}"
+
+
+def wait_for_emails(count: int, *, handler, deadline: Deadline, processes, watch=None) -> bool:
+    """Poll until ``count`` emails arrived; False at the deadline or when the worker died unasked."""
+    while handler.received() < count:
+        if deadline.left() <= 0:
+            return False
+        for process in (processes.worker, processes.beat):
+            if process is not None and process.poll() is not None:
+                print(f"drill: a Celery process exited with {process.returncode}")
+                return False
+        if watch:
+            watch()
+        time.sleep(0.05)
+    return True
+
+
+def wait_until_settled(users: int, *, handler, deadline: Deadline, quiet: float = 3.0) -> tuple[dict, bool]:
+    """Poll until every due slot has a final delivery and no email arrived for ``quiet`` seconds.
+
+    Returns (counts by status, settled in time).
+    """
+    shown_at = 0.0
+    while True:
+        counts = statuses()
+        final = sum(counts[status] for status in FINAL)
+        if final >= users and not any(counts[status] for status in PENDING):
+            # A late duplicate (a redelivered or requeued task) would arrive in this window.
+            received, still = handler.received(), time.monotonic() + quiet
+            while time.monotonic() < still and handler.received() == received:
+                time.sleep(0.1)
+            if handler.received() == received:
+                return statuses(), True
+            continue
+        if deadline.left() <= 0:
+            return counts, False
+        if time.monotonic() - shown_at >= 5:
+            print(line(deadline, handler, counts))
+            shown_at = time.monotonic()
+        time.sleep(0.25)
+
+
+def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: Deadline, settled: bool, notes=()):
+    """Print the figures and the invariants as a table; returns True when every invariant holds."""
+    deliveries = list(Delivery.objects.select_related("user").order_by("user_id", "slot_at"))
+    counts = collections.Counter(delivery.status for delivery in deliveries)
+    per_address = handler.per_recipient()
+    per_user = collections.Counter(delivery.user_id for delivery in deliveries)
+    status_of = {delivery.user_id: delivery.status for delivery in deliveries}
+    emails_of = {delivery.user_id: per_address.get(delivery.user.email, 0) for delivery in deliveries}
+    known = {delivery.user.email for delivery in deliveries}
+
+    twice = [user for user, n in emails_of.items() if n > 1]
+    sent_without = [user for user, status in status_of.items() if status == DeliveryStatus.SENT and not emails_of[user]]
+    mailed_anyway = [
+        user
+        for user, status in status_of.items()
+        if status in (DeliveryStatus.SKIPPED, DeliveryStatus.FAILED) and emails_of[user]
+    ]
+    off_plan = [
+        user
+        for user, want in expected.items()
+        if status_of.get(user) not in (want, DeliveryStatus.UNCERTAIN) and status_of.get(user) in FINAL
+    ]
+    uncertain = counts[DeliveryStatus.UNCERTAIN]
+    uncertain_mailed = sum(
+        1 for user, status in status_of.items() if status == DeliveryStatus.UNCERTAIN and emails_of[user]
+    )
+    not_final = len(expected) - sum(1 for user in expected if status_of.get(user) in FINAL)
+
+    # (invariant, value, the most it may be)
+    checks = [
+        ("due slots not final", not_final, 0),
+        ("users with more than one delivery", sum(1 for n in per_user.values() if n > 1), 0),
+        ("users with more than one email", len(twice), 0),
+        ("deliveries 'sent' whose user got no email", len(sent_without), 0),
+        ("skipped/failed users who got an email", len(mailed_anyway), 0),
+        ("emails to an address not due", sum(n for address, n in per_address.items() if address not in known), 0),
+        ("final status neither the planned one nor uncertain", len(off_plan), 0),
+        ("uncertain deliveries (at most the concurrency)", uncertain, concurrency),
+    ]
+    ok = settled and all(value <= limit for _, value, limit in checks)
+
+    planned = collections.Counter(expected.values())
+    print()
+    print(f"== {title}")
+    for note in notes:
+        print(f"   {note}")
+    rows = [
+        ("users due", len(expected), ""),
+        ("  planned: sent / skipped / failed", "", " / ".join(str(planned[s]) for s in FINAL[:3])),
+        ("deliveries", len(deliveries), ""),
+    ]
+    rows += [(f"  {status}", counts[status], "") for status in FINAL + PENDING if counts[status] or status in FINAL]
+    rows += [
+        ("emails received by the SMTP server", sum(per_address.values()), ""),
+        ("  distinct recipients", len(per_address), ""),
+        ("  uncertain deliveries whose email did arrive", uncertain_mailed, ""),
+        ("refused by the SMTP server (550, the bounce addresses)", handler.refused, ""),
+        ("elapsed", f"{deadline.elapsed():.1f} s", "" if settled else f"NOT SETTLED within {deadline.seconds:.0f} s"),
+    ]
+    rows += [(name, value, f"{'ok' if value <= limit else 'FAIL'} (<= {limit})") for name, value, limit in checks]
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, comment in rows:
+        print(f"   {name:<{width}}  {value!s:>8}  {comment}")
+    print(f"   verdict: {'PASS' if ok else 'FAIL'}")
+    if twice:
+        print(f"   users with two emails: {twice[:10]}")
+    if off_plan:
+        print(f"   off plan: {[(user, expected[user], status_of.get(user)) for user in off_plan[:10]]}")
+    return ok
+
+
+def requeued(processes) -> int:
+    """How many deliveries the dispatcher's recovery queued again, from the worker's logs."""
+    pattern = re.compile(r"queued (\d+) abandoned reminder deliveries again")
+    return sum(
+        int(match)
+        for log in processes.log_files
+        if log.exists()
+        for match in pattern.findall(log.read_text(errors="replace"))
+    )
+
+
+def fail_with_logs(processes, lines: int = 40) -> None:
+    print(processes.tail_logs(lines), file=sys.stderr)
