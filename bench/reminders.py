@@ -18,6 +18,13 @@ drops it at the end. Loopback only.
    connection per message and with one connection for all (the send function reuses
    its connection between reminders, checking it with NOOP). Prints the rates and the
    ratios (target >= 0.5).
+
+The target is for the ratio against one connection per message, the plain smtplib
+loop. Against one connection for all, what Django's mail layer does for each message
+(build the MIME message from the rendered parts, check the connection with NOOP) takes
+about as long as that loop's whole send of pre-built bytes: a Django sender with no
+database work and no templates at all stays near 0.5 of it. Django runs with DEBUG
+off, as in production.
 """
 
 import argparse

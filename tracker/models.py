@@ -210,19 +210,6 @@ class ContentItemQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
-    def in_rotation_for(self, user):
-        """Least often sent to this user first, then in order: nothing repeats until every item was shown."""
-        # The join carries the user, so it reads this user's deliveries through the
-        # (user, content_item) index instead of every user's.
-        sent_to_user = models.FilteredRelation(
-            "deliveries", condition=Q(deliveries__user=user, deliveries__status=DeliveryStatus.SENT)
-        )
-        return (
-            self.annotate(sent_to_user=sent_to_user)
-            .annotate(times_sent=models.Count("sent_to_user"))
-            .order_by("times_sent", "order", "pk")
-        )
-
 
 class ContentItem(models.Model):
     """A tip, testimonial or resource carried by a reminder email, one per email, in rotation."""
