@@ -155,7 +155,7 @@ def line(deadline: Deadline, handler: DrillSMTPHandler, counts: dict) -> str:
     return f"  t={deadline.elapsed():6.1f} s  emails {handler.received():5d}  deliveries: {shown or 'none yet'}"
 
 
-def wait_for_emails(count: int, *, handler, deadline: Deadline, processes, watch=None) -> bool:
+def wait_for_emails(count: int, *, handler, deadline: Deadline, processes) -> bool:
     """Poll until ``count`` emails arrived; False at the deadline or when the worker died unasked."""
     while handler.received() < count:
         if deadline.left() <= 0:
@@ -164,8 +164,6 @@ def wait_for_emails(count: int, *, handler, deadline: Deadline, processes, watch
             if process is not None and process.poll() is not None:
                 print(f"drill: a Celery process exited with {process.returncode}")
                 return False
-        if watch:
-            watch()
         time.sleep(0.05)
     return True
 
@@ -205,7 +203,7 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
     emails_of = {delivery.user_id: per_address.get(delivery.user.email, 0) for delivery in deliveries}
     known = {delivery.user.email for delivery in deliveries}
 
-    twice = [user for user, n in emails_of.items() if n > 1]
+    twice = [address for address, n in per_address.items() if n > 1]
     sent_without = [user for user, status in status_of.items() if status == DeliveryStatus.SENT and not emails_of[user]]
     mailed_anyway = [
         user
@@ -267,7 +265,7 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
 
 
 def requeued(processes) -> int:
-    """How many deliveries the dispatcher's recovery queued again, from the worker's logs."""
+    """How many send tasks the dispatcher's recovery queued again, from the worker's logs."""
     pattern = re.compile(r"queued (\d+) abandoned reminder deliveries again")
     return sum(
         int(match)

@@ -59,7 +59,7 @@ class RedisServer:
         return self
 
     def __exit__(self, *exc_info):
-        self.stop(save=False)
+        self.stop()
 
     def start(self, timeout: float = 10) -> None:
         import redis
@@ -81,14 +81,14 @@ class RedisServer:
             finally:
                 client.close()
 
-    def stop(self, *, save: bool = False) -> None:
+    def stop(self) -> None:
         """SHUTDOWN NOSAVE (the queued messages are lost), then KILL if it lingers."""
         import redis
 
         if self.process is None or self.process.poll() is not None:
             return
         with contextlib.suppress(redis.RedisError):
-            redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2).shutdown(nosave=not save)
+            redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2).shutdown(nosave=True)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -148,7 +148,7 @@ def main() -> int:
             _drill.fail_with_logs(processes)
             return 1
         at_stop, queued_messages = _drill.statuses(), queue_length(server, processes.key_prefix)
-        server.stop(save=False)
+        server.stop()
         received_at_stop, stopped_at = handler.received(), time.monotonic()
         print(_drill.line(deadline, handler, at_stop) + f"  <- redis-server shut down, {queued_messages} messages lost")
         time.sleep(args.down)
@@ -168,8 +168,9 @@ def main() -> int:
                 f"database {connection.vendor}, broker the drill's redis-server, concurrency {args.concurrency}",
                 f"shut down after {received_at_stop} emails, with {queued_messages} messages queued, "
                 f"{at_stop['sending']} sending and {at_stop['queued'] + at_stop['retrying']} waiting; "
-                f"down {args.down:g} s; settled {time.monotonic() - stopped_at:.1f} s after the shutdown",
-                f"queued again by the dispatcher's recovery: {_drill.requeued(processes)}",
+                f"down {args.down:g} s; {'settled' if settled else 'not settled'} "
+                f"{time.monotonic() - stopped_at:.1f} s after the shutdown",
+                f"tasks queued again by the dispatcher's recovery: {_drill.requeued(processes)}",
             ],
         )
         if not mid_batch:

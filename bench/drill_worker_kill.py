@@ -38,7 +38,7 @@ def main() -> int:
     args = parser.parse_args()
     _drill.quiet_smtp_log()
 
-    # Set-up and the final wait both fit in --timeout; the backstop covers a hung stop.
+    # --timeout bounds the run from the workers' start to the verdict; the alarm, later, ends a hung stop too.
     _drill.stop_by_itself(args.timeout + 120)
     with contextlib.ExitStack() as stack:
         stack.enter_context(throwaway_database("drill-kill"))
@@ -56,6 +56,12 @@ def main() -> int:
             f"drill: SIGKILL the worker mid-batch; database {connection.vendor}, broker {broker}, "
             f"{args.users} users due, concurrency {args.concurrency}, SMTP delay {args.smtp_delay} s"
         )
+        if not processes.redis_url and args.users / args.concurrency > args.timeout * 0.6:
+            # The worker polls kombu's SQLAlchemy transport once a second for each free slot.
+            print(
+                f"  note: the SQLite broker hands out about {args.concurrency} tasks a second here; "
+                f"{args.users} users need about {args.users / args.concurrency * 1.15:.0f} s (see --timeout)"
+            )
 
         deadline = _drill.Deadline(args.timeout)
         processes.start()
@@ -85,8 +91,8 @@ def main() -> int:
                 f"database {connection.vendor}, broker {broker}, concurrency {args.concurrency}",
                 f"killed after {received_at_kill} emails, with "
                 f"{at_kill['sending']} sending and {at_kill['queued'] + at_kill['retrying']} waiting; "
-                f"settled {time.monotonic() - killed_at:.1f} s after the kill",
-                f"queued again by the dispatcher's recovery: {_drill.requeued(processes)}",
+                f"{'settled' if settled else 'not settled'} {time.monotonic() - killed_at:.1f} s after the kill",
+                f"tasks queued again by the dispatcher's recovery: {_drill.requeued(processes)}",
             ],
         )
         if not mid_batch:

@@ -11,15 +11,10 @@ response was produced and consumed (tracemalloc). Rows are read and written in b
 """
 
 import datetime
-import os
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings.test")
+from _common import setup_django, throwaway_database
 
 
 def fill(username, years, today):
@@ -58,36 +53,26 @@ def download(token, format):
 
 
 def main():
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django()
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment(debug=False)
-    original_name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        test_name = str(settings.VAR_DIR / f"bench-export-{os.getpid()}.sqlite3")
-    else:
-        test_name = f"bench_export_{os.getpid()}"
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        today = datetime.date.today()
-        warm_up, _ = fill("warm_up", 1, today)
-        download(warm_up, "csv")
-        download(warm_up, "json")
-        for username, years in (("three_years", 3), ("ten_years", 10), ("twenty_years", 20)):
-            token, rows = fill(username, years, today)
-            for format in ("csv", "json"):
-                size, peak, elapsed = download(token, format)
-                print(
-                    f"{connection.vendor}: {years:2d} year(s), {rows:6d} records, {format:4s}: "
-                    f"{size / 1e6:6.2f} MB sent in {elapsed:5.2f} s, peak Python memory {peak / 1e6:5.2f} MB"
-                )
+        with throwaway_database("export"):
+            today = datetime.date.today()
+            warm_up, _ = fill("warm_up", 1, today)
+            download(warm_up, "csv")
+            download(warm_up, "json")
+            for username, years in (("three_years", 3), ("ten_years", 10), ("twenty_years", 20)):
+                token, rows = fill(username, years, today)
+                for format in ("csv", "json"):
+                    size, peak, elapsed = download(token, format)
+                    print(
+                        f"{connection.vendor}: {years:2d} year(s), {rows:6d} records, {format:4s}: "
+                        f"{size / 1e6:6.2f} MB sent in {elapsed:5.2f} s, peak Python memory {peak / 1e6:5.2f} MB"
+                    )
     finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
         teardown_test_environment()
 
 
