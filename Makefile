@@ -31,7 +31,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py prepare_broker
 	@echo "Backcare on http://127.0.0.1:$(PORT)/ — Ctrl-C stops web, worker and beat."
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	DJANGO_SETTINGS_MODULE=backcare.settings.local PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -38,3 +38,18 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_healthz_hides_error_details_unless_debug_is_on(client, settings):
+    from backcare.celery import app
+
+    settings.DEBUG = False
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://secret-host.internal:1/0"
+    try:
+        body = client.get("/healthz").content.decode()
+    finally:
+        app.conf.broker_url = original
+
+    assert "secret-host" not in body
+    assert '"failing"' in body

@@ -3,7 +3,11 @@
 import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import STATIC_ROOT, VAR_DIR, env
+
+# The embedded run keeps its data beside the code; production creates its directories itself.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 def _local_secret_key():

@@ -1,9 +1,12 @@
 """Settings for a public deployment: every secret from the environment, HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REST_FRAMEWORK, env
 
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured when missing
+# Production runs behind a TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER below).
+NUM_PROXIES = env.int("NUM_PROXIES", default=1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": NUM_PROXIES or None}
 DEBUG = env.bool("DEBUG", default=False)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
