@@ -119,9 +119,6 @@ class RoutineQuerySet(models.QuerySet):
             )
         )
 
-    def for_chain(self, chain):
-        return self.filter(chain=chain)
-
     def for_muscle(self, slug):
         return self.filter(steps__exercise__muscles__slug=slug).distinct()
 
@@ -220,12 +217,6 @@ class Program(models.Model):
 
     def get_absolute_url(self):
         return reverse("routines:program", args=[self.slug])
-
-    def day_for(self, day_index: int):
-        """The ProgramDay for the zero-based day since the start (the plan repeats)."""
-        day_index %= self.weeks * 7
-        week, day = divmod(day_index, 7)
-        return next((d for d in self.days.all() if d.week == week + 1 and d.day == day + 1), None)
 
 
 class ProgramDay(models.Model):

@@ -1,10 +1,11 @@
 """Everything a user has logged, as CSV or JSON, produced piece by piece.
 
-Both formats carry the same records: every session, then every pain entry, each in
-date order, each tagged with ``type`` ("session" or "pain"). The CSV is one table
-whose columns are the union of both kinds; a column that does not apply to a row is
-empty. Rows are read with ``.iterator()`` and written in batches, so the memory used
-stays flat whatever the length of the history.
+Both formats carry the same records: every session, then every pain entry, then every
+saved self-check, each in date order, each tagged with ``type`` ("session", "pain" or
+"self_check"). The CSV is one table whose columns are the union of all kinds; a column
+that does not apply to a row is empty, and a self-check's causes are joined with ";".
+Rows are read with ``.iterator()`` and written in batches, so the memory used stays
+flat whatever the length of the history.
 """
 
 import csv
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from .models import PainEntry, Session
+from .models import PainEntry, SelfCheck, Session
 
 CHUNK_SIZE = 2000
 
@@ -32,13 +33,25 @@ SESSION_FIELDS = [
     "updated_at",
 ]
 PAIN_FIELDS = ["id", "date", "score", "context", "notes", "created_at", "updated_at"]
-CSV_COLUMNS = ["type", *SESSION_FIELDS[:-3], "score", "context", "notes", "created_at", "updated_at"]
+SELF_CHECK_FIELDS = ["id", "date", "pelvis", "causes", "chain", "created_at"]
+CSV_COLUMNS = [
+    "type",
+    *SESSION_FIELDS[:-3],
+    "score",
+    "context",
+    "notes",
+    "created_at",
+    "updated_at",
+    "pelvis",
+    "causes",
+    "chain",
+]
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def records(user) -> Iterator[dict]:
-    """Every session, then every pain entry, of ``user`` only, oldest first."""
+    """Every session, then every pain entry, then every self-check, of ``user`` only, oldest first."""
     sessions = (
         Session.objects.for_user(user)
         .order_by("date", "id")
@@ -50,6 +63,9 @@ def records(user) -> Iterator[dict]:
     entries = PainEntry.objects.for_user(user).order_by("date", "id").values_list(*PAIN_FIELDS)
     for values in entries.iterator(chunk_size=CHUNK_SIZE):
         yield {"type": "pain", **dict(zip(PAIN_FIELDS, values, strict=True))}
+    checks = SelfCheck.objects.for_user(user).order_by("date", "id").values_list(*SELF_CHECK_FIELDS)
+    for values in checks.iterator(chunk_size=CHUNK_SIZE):
+        yield {"type": "self_check", **dict(zip(SELF_CHECK_FIELDS, values, strict=True))}
 
 
 def _batched(pieces: Iterator[str], size: int = CHUNK_SIZE) -> Iterator[str]:
@@ -67,6 +83,8 @@ def _batched(pieces: Iterator[str], size: int = CHUNK_SIZE) -> Iterator[str]:
 def _csv_value(value):
     if value is None:
         return ""
+    if isinstance(value, list):
+        return ";".join(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 
 from routines.models import Routine, Sides
 
-from .logs import SESSION_FIELDS, validate_log_date
+from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, validate_log_date
 from .models import (
     DURATION_MAX,
     DURATION_MIN,
@@ -126,7 +126,7 @@ class PainEntryForm(LogForm):
 
     class Meta:
         model = PainEntry
-        fields = ["date", "score", "context", "notes"]
+        fields = list(PAIN_ENTRY_FIELDS)
 
 
 class PlayerForm(forms.Form):

@@ -6,6 +6,7 @@ again, and the database's constraints stand behind them.
 """
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,10 +14,8 @@ from django.db import IntegrityError, transaction
 from routines.models import Program, Routine
 from routines.selfcheck import assess
 
-from .models import PainEntry, SelfCheck, Session
+from .models import DUPLICATE_PAIN_ENTRY, PainEntry, SelfCheck, Session
 from .reminders import schedule_refresh
-
-DUPLICATE_PAIN_ENTRY = "You already have a pain entry for this date and context; edit it instead."
 
 
 def validate_log_date(value: datetime.date, *, user, current: datetime.date | None = None) -> None:
@@ -140,15 +139,13 @@ def session_delete(*, session: Session) -> None:
 PAIN_ENTRY_FIELDS = ("date", "score", "context", "notes")
 
 
-def _refuse_duplicate(entry: PainEntry):
-    def check():
-        others = PainEntry.objects.for_user(entry.user).filter(date=entry.date, context=entry.context)
-        if entry.pk is not None:
-            others = others.exclude(pk=entry.pk)
-        if others.exists():
-            raise ValidationError({"context": [ValidationError(DUPLICATE_PAIN_ENTRY, code="duplicate")]})
-
-    return check
+def _refuse_duplicate(entry: PainEntry) -> None:
+    """Refuse, on the context field, an entry whose user already has another one for that date and context."""
+    others = PainEntry.objects.for_user(entry.user).filter(date=entry.date, context=entry.context)
+    if entry.pk is not None:
+        others = others.exclude(pk=entry.pk)
+    if others.exists():
+        raise ValidationError({"context": [ValidationError(DUPLICATE_PAIN_ENTRY, code="duplicate")]})
 
 
 def _save_pain_entry(entry: PainEntry) -> None:
@@ -158,17 +155,16 @@ def _save_pain_entry(entry: PainEntry) -> None:
         with transaction.atomic():
             entry.save()
     except IntegrityError as exc:
-        duplicate = PainEntry.objects.for_user(entry.user).filter(date=entry.date, context=entry.context)
-        if entry.pk is not None:
-            duplicate = duplicate.exclude(pk=entry.pk)
-        if duplicate.exists():
-            raise ValidationError({"context": [ValidationError(DUPLICATE_PAIN_ENTRY, code="duplicate")]}) from exc
+        try:
+            _refuse_duplicate(entry)
+        except ValidationError as duplicate:
+            raise duplicate from exc
         raise
 
 
 def pain_entry_log(*, user, date: datetime.date, score: int, context: str, notes: str = "") -> PainEntry:
     entry = PainEntry(user=user, date=date, score=score, context=context, notes=notes or "")
-    _validate(entry, user=user, date_before=None, extra_checks=[_refuse_duplicate(entry)])
+    _validate(entry, user=user, date_before=None, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
     return entry
 
@@ -177,7 +173,7 @@ def pain_entry_update(*, entry: PainEntry, **changes) -> PainEntry:
     date_before = entry.date
     _apply(entry, changes, PAIN_ENTRY_FIELDS)
     entry.notes = entry.notes or ""
-    _validate(entry, user=entry.user, date_before=date_before, extra_checks=[_refuse_duplicate(entry)])
+    _validate(entry, user=entry.user, date_before=date_before, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
     return entry
 
@@ -189,10 +185,6 @@ def pain_entry_delete(*, entry: PainEntry) -> None:
 def pain_entry_existing(*, user, date: datetime.date, context: str) -> PainEntry | None:
     """The entry a refused duplicate collides with, so a page can offer to edit it."""
     return PainEntry.objects.for_user(user).filter(date=date, context=context).first()
-
-
-def latest_pain_entry(user) -> PainEntry | None:
-    return PainEntry.objects.for_user(user).order_by("-date", "-created_at").first()
 
 
 # --- Self-check and program ----------------------------------------------------------

@@ -12,6 +12,7 @@ from routines.models import Chain, Routine, Sides
 MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2999, 12, 31)
 NOTES_MAX_LENGTH = 2000
+DUPLICATE_PAIN_ENTRY = "You already have a pain entry for this date and context; edit it instead."
 PAIN_MIN, PAIN_MAX = 0, 10
 DURATION_MIN, DURATION_MAX = 1, 240
 
@@ -112,7 +113,7 @@ class PainEntry(models.Model):
             models.UniqueConstraint(
                 fields=["user", "date", "context"],
                 name="painentry_one_per_date_and_context",
-                violation_error_message="You already have a pain entry for this date and context; edit it instead.",
+                violation_error_message=DUPLICATE_PAIN_ENTRY,
             ),
             models.CheckConstraint(condition=_date_in_range(), name="painentry_date_in_range"),
             models.CheckConstraint(

@@ -3,6 +3,7 @@
 import datetime
 
 from routines.models import Routine
+from routines.selfcheck import assess
 
 from .models import Session
 
@@ -24,26 +25,30 @@ def program_routine_for(user, date: datetime.date):
 
 # Plain SQL, as in progress.py: every reminder email asks this, and the grouped, annotated
 # queryset cost the ORM ten times what the database needs to answer it (0.6 ms against 0.06 ms).
-# A session missing either score makes the difference NULL, which AVG leaves out.
+# A session missing either score makes the difference NULL, which AVG leaves out; a routine
+# with no drop to show (never scored, or pain no lower after it) has not eased anything.
 MOST_HELPFUL_SQL = f"""
     SELECT r.* FROM {Routine._meta.db_table} r JOIN {Session._meta.db_table} s ON s.routine_id = r.id
     WHERE s.user_id = %s
     GROUP BY r.id
-    ORDER BY AVG(s.pain_before - s.pain_after) DESC NULLS LAST, COUNT(*) DESC, r."order"
+    HAVING AVG(s.pain_before - s.pain_after) > 0
+    ORDER BY AVG(s.pain_before - s.pain_after) DESC, COUNT(*) DESC, r."order"
     LIMIT 1
 """  # noqa: S608
 
 
 def most_helpful_routine(user):
-    """The routine with the largest average pain drop in this user's sessions, most used on a tie."""
+    """The routine with the largest average pain drop in this user's sessions, most used on a tie;
+    None when no routine has lowered the pain on average."""
     return next(iter(Routine.objects.raw(MOST_HELPFUL_SQL, [user.pk])), None)
 
 
 def last_recommendation(user):
     """The first routine recommended by the user's last saved self-check."""
-    from routines.selfcheck import assess
+    # Imported here: tracker.logs imports reminders, which import emails, which import this module.
+    from .logs import latest_self_check
 
-    check = user.self_checks.order_by("-created_at").first()
+    check = latest_self_check(user)
     if check is None:
         return None
     slugs = assess(pelvis=check.pelvis, causes=check.causes).routines

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Avg, Q
 
 from routines.models import Chain, Exercise, Muscle, Routine, RoutineStep
 
-from .models import MAX_DATE, MIN_DATE, PainEntry, Session
+from .models import MAX_DATE, MIN_DATE, PainEntry, SelfCheck, Session
 
 DEFAULT_DAYS = 30
 MAX_YEARS = 5
@@ -206,6 +205,10 @@ DAY_NUMBER_SQL = {
 HISTORY_SQL = f"SELECT DISTINCT {{day}} FROM {SESSIONS} WHERE user_id = %s AND date <= %s ORDER BY 1"  # noqa: S608
 DAILY_SESSIONS_SQL = f"""
     SELECT {{day}}, COUNT(*), SUM(duration_minutes) FROM {SESSIONS}
+    WHERE user_id = %s AND date >= %s AND date <= %s GROUP BY 1
+"""  # noqa: S608
+DAILY_PAIN_TOTALS_SQL = f"""
+    SELECT {{day}}, SUM(score), COUNT(*) FROM {PAIN_ENTRIES}
     WHERE user_id = %s AND date >= %s AND date <= %s GROUP BY 1
 """  # noqa: S608
 DAILY_PAIN_SQL = f"""
@@ -410,18 +413,59 @@ def daily(user, *, start=None, end=None) -> list[dict]:
     return rows
 
 
-def pain_warning(user) -> bool:
-    """True when the clinician warning signs should show (PRODUCT.md §1 Logs): the latest pain
-    score is 8 or more, or the weekly average has risen two weeks running (the last three 7-day
-    windows ending today, each strictly above the one before)."""
-    entries = PainEntry.objects.for_user(user)
-    latest = entries.order_by("-date", "-score").values_list("score", flat=True).first()
+HIGH_SCORE = "high-score"
+RISING = "rising"
+
+
+@dataclass(frozen=True)
+class PainWarning:
+    """Why the clinician warning signs show: a ``HIGH_SCORE`` (with the ``score``) or a ``RISING`` average."""
+
+    reason: str
+    score: int | None = None
+
+    @property
+    def message(self) -> str:
+        if self.reason == HIGH_SCORE:
+            return f"Your last pain score was {self.score}/10."
+        return "Your weekly pain average has risen two weeks running."
+
+
+def self_checks_with_pain(user, *, start=None, end=None) -> list[dict]:
+    """Each self-check saved in [start, end], oldest first, with the average pain of the 7 days ending
+    its date (the summary's last-week average for a range ending then); two queries."""
+    start, end = resolve_range(user, start, end)
+    checks = list(SelfCheck.objects.for_user(user).filter(date__range=(start, end)).order_by("date", "created_at"))
+    if not checks:
+        return []
+    totals = _by_day(DAILY_PAIN_TOTALS_SQL, [user.pk, start - WEEK + ONE_DAY, end])
+    rows = []
+    for check in checks:
+        last = check.date.toordinal()
+        window = [totals[day] for day in range(last - 6, last + 1) if day in totals]
+        count = sum(entries for _, entries in window)
+        rows.append(
+            {
+                "date": check.date,
+                "chain": check.chain,
+                "chain_label": check.get_chain_display(),
+                "pain_average": _mean(sum(total for total, _ in window), count),
+            }
+        )
+    return rows
+
+
+def pain_warning(user) -> PainWarning | None:
+    """Why the clinician warning signs should show (PRODUCT.md §1 Logs), or None: the latest pain
+    score is 8 or more (the highest of the latest date), or the weekly average has risen two weeks
+    running (the last three 7-day windows ending today, each strictly above the one before)."""
+    latest = PainEntry.objects.for_user(user).order_by("-date", "-score").values_list("score", flat=True).first()
     if latest is not None and latest >= WARNING_SCORE:
-        return True
+        return PainWarning(HIGH_SCORE, latest)
     today = user.local_today()
-    windows = [(today - WEEK * (n + 1) + ONE_DAY, today - WEEK * n) for n in (2, 1, 0)]
-    averages = entries.between(windows[0][0], today).aggregate(
-        **{f"week{i}": Avg("score", filter=Q(date__range=window)) for i, window in enumerate(windows)}
-    )
-    weekly = [averages[f"week{i}"] for i in range(3)]
-    return None not in weekly and weekly[0] < weekly[1] < weekly[2]
+    # Two fortnights, whose first and last 7 days are the three windows, averaged as everywhere else.
+    _, oldest, middle = _pain_averages(user, today - 3 * WEEK + ONE_DAY, today - WEEK)
+    *_, newest = _pain_averages(user, today - 2 * WEEK + ONE_DAY, today)
+    if None not in (oldest, middle, newest) and oldest < middle < newest:
+        return PainWarning(RISING)
+    return None

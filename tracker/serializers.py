@@ -6,7 +6,7 @@ from rest_framework import serializers
 from backcare.api import SlugRelatedField
 from routines.models import Routine
 
-from .logs import SESSION_FIELDS, validate_log_date
+from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, validate_log_date
 from .models import PainEntry, SelfCheck, Session
 
 
@@ -35,7 +35,7 @@ class SessionSerializer(LogSerializer):
 class PainEntrySerializer(LogSerializer):
     class Meta:
         model = PainEntry
-        fields = ["id", "date", "score", "context", "notes"]
+        fields = ["id", *PAIN_ENTRY_FIELDS]
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""GET /api/v1/export/?format=csv|json: every session and pain entry of the user, and only theirs."""
+"""GET /api/v1/export/?format=csv|json: every session, pain entry and self-check of the user, and only theirs."""
 
 import csv
 import datetime
@@ -6,9 +6,12 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tracker import logs
 
 from .progress_data import log, pain, routine
 
@@ -91,6 +94,40 @@ def test_json_export_is_an_array_of_every_record_of_the_user(alice_api, alices_l
         "created_at": None,
         "updated_at": None,
     }
+
+
+def test_a_saved_self_check_is_exported_in_both_formats_and_never_to_another_user(alice_api, bob_api, alice, bob):
+    with time_machine.travel(datetime.datetime(2026, 3, 5, 12, 0, tzinfo=datetime.UTC), tick=False):
+        check = logs.self_check_save(user=alice, pelvis="arch", causes=["poor-posture", "inactivity"])
+    pain(alice, D(2026, 3, 1), 5)
+    pain(bob, D(2026, 3, 1), 9)
+
+    rows = list(csv.DictReader(io.StringIO(download(alice_api, "csv")[1])))
+    assert [row["type"] for row in rows] == ["pain", "self_check"]
+    assert {key: rows[1][key] for key in ("id", "date", "pelvis", "causes", "chain", "score", "routine")} == {
+        "id": str(check.pk),
+        "date": "2026-03-05",
+        "pelvis": "arch",
+        "causes": "poor-posture;inactivity",
+        "chain": check.chain,
+        "score": "",
+        "routine": "",
+    }
+    assert rows[0]["pelvis"] == rows[0]["causes"] == rows[0]["chain"] == ""
+
+    records = json.loads(download(alice_api, "json")[1])
+    assert records[1] | {"created_at": None} == {
+        "type": "self_check",
+        "id": check.pk,
+        "date": "2026-03-05",
+        "pelvis": "arch",
+        "causes": ["poor-posture", "inactivity"],
+        "chain": check.chain,
+        "created_at": None,
+    }
+
+    assert [record["type"] for record in json.loads(download(bob_api, "json")[1])] == ["pain"]
+    assert "self_check" not in download(bob_api, "csv")[1]
 
 
 def test_an_export_with_nothing_logged_is_empty_but_valid(alice_api):

@@ -298,6 +298,14 @@ def test_the_dashboard_shows_no_warning_signs_after_a_score_of_7(alice_client, a
     assert "See a clinician instead if you notice" not in content
 
 
+def test_the_dashboard_warning_names_a_high_score_logged_before_a_lower_one_the_same_day(alice_client, alice):
+    PainEntry.objects.create(user=alice, date=TODAY, score=9, context="walking")
+    PainEntry.objects.create(user=alice, date=TODAY, score=3, context="rest")
+    content = alice_client.get(reverse("tracker:dashboard")).content.decode()
+    assert "Your last pain score was 9/10." in content
+    assert "risen two weeks running" not in content
+
+
 def test_the_dashboard_shows_the_warning_signs_when_weekly_pain_rose_two_weeks_running(alice_client, alice):
     # Three 7-day windows ending today average 3, then 5, then 7: rising twice, no score of 8.
     for days_ago, score in ((16, 3), (9, 5), (2, 7)):
@@ -351,6 +359,11 @@ def test_history_costs_the_same_queries_for_5_and_500_rows(
 
 
 # --- Guided player ----------------------------------------------------------------
+
+
+def test_the_player_shows_the_same_estimate_as_the_catalog(alice_client, routine):
+    content = alice_client.get(reverse("tracker:player", args=[routine.slug])).content.decode()
+    assert f"about {routine.estimated_minutes} min" in content
 
 
 def test_the_player_lists_the_steps_and_hands_them_to_the_script(alice_client, routine):

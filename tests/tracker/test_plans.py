@@ -46,8 +46,22 @@ def test_on_equal_relief_the_more_used_routine_wins(alice):
 def test_a_routine_never_scored_comes_after_one_that_scored(alice):
     scored, never = make_routine("test-scored"), make_routine("test-never-scored")
     log(alice, never, count=5)
-    log(alice, scored, 4, 4)
+    log(alice, scored, 5, 4)
     assert todays_routine(alice, TODAY) == (scored, "helped")
+
+
+def test_routines_never_scored_are_not_claimed_to_have_helped(alice):
+    log(alice, make_routine("test-never-scored"), count=5)
+    check = logs.self_check_save(user=alice, pelvis="arch", causes=["inactivity"])
+    routine, why = todays_routine(alice, TODAY)
+    assert why == "self-check"
+    assert routine.slug == assess(pelvis=check.pelvis, causes=check.causes).routines[0]
+
+
+def test_a_routine_after_which_pain_rose_or_stayed_is_not_claimed_to_have_helped(alice):
+    log(alice, make_routine("test-worse"), 3, 5)
+    log(alice, make_routine("test-same"), 4, 4)
+    assert todays_routine(alice, TODAY) == (None, "none")
 
 
 def test_only_the_users_own_sessions_count(alice, bob):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from tracker import progress
-from tracker.models import Session
+from tracker.models import SelfCheck, Session
 
 from .progress_data import days, every_day, history, log, pain, remind_on, routine
 
@@ -421,7 +421,19 @@ def test_pain_warning_when_the_latest_score_is_8_or_more(alice, score, warned):
     pain(alice, D(2026, 3, 1), 9)  # older, then better
     pain(alice, D(2026, 3, 20), score)
     with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        assert progress.pain_warning(alice) is warned
+        warning = progress.pain_warning(alice)
+    assert bool(warning) is warned
+    if warned:
+        assert warning == progress.PainWarning(progress.HIGH_SCORE, score)
+
+
+def test_the_pain_warning_names_the_highest_score_of_the_latest_date_whatever_the_logging_order(alice):
+    pain(alice, D(2026, 3, 20), 9, context="walking")
+    pain(alice, D(2026, 3, 20), 3, context="rest")  # logged later, but not the reason
+    with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
+        warning = progress.pain_warning(alice)
+    assert warning == progress.PainWarning(progress.HIGH_SCORE, 9)
+    assert warning.message == "Your last pain score was 9/10."
 
 
 def test_pain_warning_when_the_weekly_average_rose_two_weeks_running(alice):
@@ -429,14 +441,60 @@ def test_pain_warning_when_the_weekly_average_rose_two_weeks_running(alice):
     for day, score in [(D(2026, 3, 2), 3), (D(2026, 3, 9), 4), (D(2026, 3, 16), 5), (D(2026, 3, 1), 3)]:
         pain(alice, day, score)
     with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        assert progress.pain_warning(alice) is True
+        assert progress.pain_warning(alice) == progress.PainWarning(progress.RISING)
 
 
 def test_no_pain_warning_when_the_weekly_average_rose_only_once(alice):
     for day, score in [(D(2026, 3, 2), 4), (D(2026, 3, 9), 4), (D(2026, 3, 16), 5)]:
         pain(alice, day, score)
     with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        assert progress.pain_warning(alice) is False
+        assert progress.pain_warning(alice) is None
+
+
+# --- Self-checks against pain ---------------------------------------------------------
+
+
+def check(user, day, chain="posterior"):
+    return SelfCheck.objects.create(user=user, date=day, pelvis="tuck", causes=[], chain=chain)
+
+
+def test_each_self_check_in_the_range_comes_with_the_7_day_pain_average_ending_that_date(alice, bob):
+    pain(alice, D(2026, 3, 3), 8)  # 8 days before the check on the 10th: outside its week
+    pain(alice, D(2026, 3, 4), 6)
+    pain(alice, D(2026, 3, 10), 3, context="rest")
+    pain(alice, D(2026, 3, 10), 3, context="walking")
+    pain(bob, D(2026, 3, 9), 10)
+    check(alice, D(2026, 3, 1), "anterior")  # before the range
+    check(alice, D(2026, 3, 10))
+    check(alice, D(2026, 3, 20), "both")  # no pain in its week
+    check(bob, D(2026, 3, 10))
+
+    rows = progress.self_checks_with_pain(alice, start=D(2026, 3, 5), end=D(2026, 3, 31))
+
+    assert [(row["date"], row["chain"], row["chain_label"], row["pain_average"]) for row in rows] == [
+        (D(2026, 3, 10), "posterior", "Posterior chain", 4.0),
+        (D(2026, 3, 20), "both", "Both chains", None),
+    ]
+
+
+def test_the_self_check_pain_average_is_the_summarys_last_week_average(alice):
+    for n, day in enumerate(days(D(2026, 2, 20), D(2026, 3, 10))):
+        pain(alice, day, n % 7 + 1)
+        if n % 3 == 0:
+            pain(alice, day, 9, context="night")
+    check(alice, D(2026, 3, 10))
+    (row,) = progress.self_checks_with_pain(alice, start=D(2026, 3, 1), end=D(2026, 3, 10))
+    summary = progress.summary(alice, start=D(2026, 2, 1), end=D(2026, 3, 10))
+    assert row["pain_average"] == summary["pain"]["last_week_average"]
+
+
+@pytest.mark.parametrize("checks", [1, 30])
+def test_self_checks_with_pain_runs_two_queries_whatever_their_number(alice, checks, django_assert_num_queries):
+    for n in range(checks):
+        check(alice, D(2026, 3, 1) + datetime.timedelta(days=n))
+        pain(alice, D(2026, 3, 1) + datetime.timedelta(days=n), n % 10)
+    with django_assert_num_queries(2):
+        progress.self_checks_with_pain(alice, start=D(2026, 3, 1), end=D(2026, 3, 31))
 
 
 # --- Isolation and query counts ----------------------------------------------------

@@ -9,6 +9,8 @@ import time_machine
 from django.template import Context, Template
 from django.urls import reverse
 
+from tracker.models import SelfCheck
+
 from .progress_data import days, log, pain, routine
 
 D = datetime.date
@@ -91,6 +93,43 @@ def test_high_pain_shows_the_warning_signs(client, alice):
     pain(alice, D(2026, 3, 31), 9)
     client.force_login(alice)
     assert "See a clinician instead if you notice" in page(client).content.decode()
+
+
+def test_the_progress_warning_gives_its_reason(client, alice):
+    pain(alice, D(2026, 3, 31), 9)
+    client.force_login(alice)
+    html = page(client).content.decode()
+    assert "Your last pain score was 9/10." in html
+    assert "risen two weeks running" not in html
+
+
+def test_the_progress_warning_says_when_the_weekly_average_rose(client, alice):
+    # Windows ending 31 March: 11–17, 18–24 and 25–31 March, averaging 3, 5, 7.
+    for day, score in ((D(2026, 3, 12), 3), (D(2026, 3, 19), 5), (D(2026, 3, 26), 7)):
+        pain(alice, day, score)
+    client.force_login(alice)
+    html = page(client).content.decode()
+    assert "Your weekly pain average has risen two weeks running." in html
+    assert "Your last pain score" not in html
+
+
+def test_the_progress_page_lists_self_checks_with_the_pain_average_of_their_week(client, alice, bob):
+    pain(alice, D(2026, 3, 20), 6)
+    pain(alice, D(2026, 3, 21), 3)
+    SelfCheck.objects.create(user=alice, date=D(2026, 3, 21), pelvis="arch", causes=[], chain="anterior")
+    SelfCheck.objects.create(user=bob, date=D(2026, 3, 22), pelvis="tuck", causes=[], chain="posterior")
+    client.force_login(alice)
+    html = page(client).content.decode()
+    section = html.split('id="self-checks-title"')[1].split("</section>")[0]
+    assert "21 Mar 2026" in section and "Anterior chain" in section and "4.5" in section
+    assert "22 Mar 2026" not in section and "Posterior chain" not in section
+
+
+def test_the_progress_page_invites_a_self_check_when_none_is_in_range(client, alice):
+    client.force_login(alice)
+    section = page(client).content.decode().split('id="self-checks-title"')[1].split("</section>")[0]
+    assert "No self-check saved in this range." in section
+    assert reverse("routines:self-check") in section
 
 
 def test_the_progress_card_renders_with_only_the_user(alice):

@@ -98,7 +98,7 @@ class DailyRowSerializer(serializers.Serializer):
 
 
 class ExportRecordSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["session", "pain"])
+    type = serializers.ChoiceField(choices=["session", "pain", "self_check"])
     id = serializers.IntegerField()
     date = serializers.DateField()
     routine = serializers.CharField(required=False, allow_null=True)
@@ -109,9 +109,12 @@ class ExportRecordSerializer(serializers.Serializer):
     side = serializers.CharField(required=False)
     score = serializers.IntegerField(required=False)
     context = serializers.CharField(required=False)
-    notes = serializers.CharField()
+    pelvis = serializers.CharField(required=False, help_text="Self-checks only.")
+    causes = serializers.ListField(child=serializers.CharField(), required=False, help_text="Self-checks only.")
+    chain = serializers.CharField(required=False, help_text="Self-checks only.")
+    notes = serializers.CharField(required=False)
     created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(required=False)
 
 
 ERRORS = {

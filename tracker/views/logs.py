@@ -1,7 +1,5 @@
 """Pages for logging: the dashboard, session and pain forms, history, the guided player."""
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,7 +23,6 @@ from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
 
 from ..forms import PainEntryForm, PlayerForm, SessionForm
 from ..logs import (
-    latest_pain_entry,
     pain_entry_delete,
     pain_entry_existing,
     pain_entry_log,
@@ -54,13 +51,11 @@ def dashboard(request):
     user = request.user
     today = user.local_today()
     routine, why = todays_routine(user, today)
-    latest_pain = latest_pain_entry(user)
     context = {
         "today": today,
         "routine": routine,
         "why": why,
         "recent_sessions": Session.objects.for_user(user).select_related("routine")[:RECENT_SESSIONS],
-        "latest_pain": latest_pain,
         "show_warning": pain_warning(user),
         "warning_signs": WARNING_SIGNS,
         "disclaimer": DISCLAIMER,
@@ -184,7 +179,6 @@ def history(request):
         {
             "sessions": sessions.get_page(request.GET.get("sessions_page")),
             "pain_entries": pain.get_page(request.GET.get("pain_page")),
-            "query": request.GET,
         },
     )
 
@@ -251,7 +245,7 @@ def player(request, slug):
             "steps": steps,
             "form": form,
             "data": player_data(routine),
-            "estimated_minutes": max(1, math.ceil(sum(step.seconds for step in steps) / 60)),
+            "estimated_minutes": routine.estimated_minutes,
         },
     )
 

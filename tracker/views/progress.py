@@ -64,6 +64,7 @@ def progress_page(request):
         chain_chart=charts.chain_chart(figures["by_chain"]),
         relief_chart=charts.relief_chart(figures["by_routine"]),
         calendar=charts.calendar(rows),
+        self_checks=progress.self_checks_with_pain(user, start=start, end=end),
         show_warning=progress.pain_warning(user),
         warning_signs=WARNING_SIGNS,
         disclaimer=DISCLAIMER,
