@@ -15,7 +15,7 @@ from routines.models import Program, Routine
 from routines.selfcheck import assess
 
 from .models import DUPLICATE_PAIN_ENTRY, PainEntry, SelfCheck, Session
-from .reminders import schedule_refresh
+from .reminders import schedule_refresh, timezone_change
 
 
 def validate_log_date(value: datetime.date, *, user, current: datetime.date | None = None) -> None:
@@ -225,8 +225,11 @@ def profile_update(*, user, **changes) -> None:
     except ValidationError:
         user.refresh_from_db()
         raise
-    user.save(update_fields=list(changes))
+    other_fields = [field for field in changes if field != "timezone"]
+    if other_fields:
+        user.save(update_fields=other_fields)
     if "timezone" in changes:
+        timezone_change(user=user, timezone=changes["timezone"])
         # 07:30 stays 07:30 in the new zone: the next reminder slot moves with it.
         schedule_refresh(user)
     if program_given and (program.pk if program else None) != user.program_id:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone as django_timezone
 
 from backcare.accounts.timezones import validate_timezone
@@ -35,9 +35,11 @@ logger = logging.getLogger(__name__)
 UTC = datetime.UTC
 ONE_DAY = datetime.timedelta(days=1)
 ONE_SECOND = datetime.timedelta(seconds=1)
-# Slots missed while nothing dispatched (the machine was off) are recorded as skipped,
-# the latest one is sent; beyond this many per user the older ones are not recorded.
-MAX_MISSED_RECORDED = 7
+# Slots missed while nothing dispatched (the machine was off) are recorded as skipped and
+# the latest one is sent. A year's worth are recorded one by one; older ones are counted
+# in the oldest recorded row, so the work per due schedule stays bounded.
+MAX_MISSED_RECORDED = 366
+MISSED_REASON = "Missed: reminders were not being dispatched at that time."
 CLAIMABLE = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING]
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 
@@ -127,6 +129,58 @@ def schedule_for(user) -> ReminderSchedule:
     return schedule
 
 
+def timezone_change(*, user, timezone: str) -> None:
+    """The one place a user's time zone is stored (reminders page, API, profile); the caller moves the reminder."""
+    validate_timezone(timezone)
+    user.timezone = timezone
+    user.save(update_fields=["timezone"])
+
+
+def _record_owed_slot(schedule: ReminderSchedule, slot: datetime.datetime) -> None:
+    """Record a slot that fell due under settings that are now gone, as the dispatcher would have."""
+    if not schedule.enabled:
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    user_id=schedule.user_id,
+                    slot_at=slot,
+                    status=DeliveryStatus.SKIPPED,
+                    skip_reason="Reminders were turned off before this one was sent.",
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    Delivery.objects.bulk_create([Delivery(user_id=schedule.user_id, slot_at=slot)], ignore_conflicts=True)
+    ids = list(
+        Delivery.objects.filter(user_id=schedule.user_id, slot_at=slot, status=DeliveryStatus.QUEUED).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(functools.partial(_enqueue, ids), robust=True)
+
+
+def _next_due_keeping_owed(schedule: ReminderSchedule, *, was_due_at, now: datetime.datetime):
+    """The next slot under the schedule's new settings, without losing one that is due and not yet dispatched.
+
+    The dispatcher runs once a minute (later when beat was down), so a slot can be due
+    and still unrecorded when the settings change; it was due under the old settings,
+    so it is still owed one reminder.
+    """
+    following = next_due_at(schedule, after=now)
+    if was_due_at is None or was_due_at > now:
+        return following
+    if following is not None and next_due_at(schedule, after=was_due_at - ONE_SECOND) == was_due_at:
+        # Still a slot under the new settings: the dispatcher records it, then advances.
+        return was_due_at
+    _record_owed_slot(schedule, was_due_at)
+    return following
+
+
+def _locked_schedule(user) -> ReminderSchedule | None:
+    return ReminderSchedule.objects.select_for_update().filter(user=user).first()
+
+
 @transaction.atomic
 def schedule_update(
     *,
@@ -140,27 +194,32 @@ def schedule_update(
 ) -> ReminderSchedule:
     """Change the user's reminders (and their one time zone); the next slot is recomputed."""
     validate_timezone(timezone)
+    now = now or django_timezone.now()
+    schedule_for(user)
+    # Locked so that a dispatcher cannot record and advance the due slot under our feet.
+    schedule = _locked_schedule(user)
+    was_due_at = schedule.next_due_at if schedule.enabled else None
     if user.timezone != timezone:
-        user.timezone = timezone
-        user.save(update_fields=["timezone"])
-    schedule = schedule_for(user)
+        timezone_change(user=user, timezone=timezone)
     schedule.user = user
     schedule.enabled = enabled
     schedule.time = time
     schedule.weekdays = ReminderSchedule.mask_for(weekdays)
     schedule.skip_if_done = skip_if_done
-    schedule.next_due_at = next_due_at(schedule, after=now or django_timezone.now())
+    schedule.next_due_at = _next_due_keeping_owed(schedule, was_due_at=was_due_at, now=now)
     schedule.save()
     return schedule
 
 
+@transaction.atomic
 def schedule_refresh(user, *, now: datetime.datetime | None = None) -> ReminderSchedule | None:
     """Recompute the next slot after the user's time zone changed elsewhere (the profile)."""
-    schedule = ReminderSchedule.objects.filter(user=user).first()
+    schedule = _locked_schedule(user)
     if schedule is None:
         return None
     schedule.user = user
-    schedule.next_due_at = next_due_at(schedule, after=now or django_timezone.now())
+    was_due_at = schedule.next_due_at if schedule.enabled else None
+    schedule.next_due_at = _next_due_keeping_owed(schedule, was_due_at=was_due_at, now=now or django_timezone.now())
     schedule.save(update_fields=["next_due_at", "updated_at"])
     return schedule
 
@@ -196,23 +255,50 @@ def user_for_unsubscribe_token(token: str):
 # --- Dispatching due slots -------------------------------------------------------------
 
 
+def _slots_between(first: datetime.date, last: datetime.date, weekdays: int) -> int:
+    """How many local days from ``first`` to ``last`` (both included) hold a slot."""
+    if last < first:
+        return 0
+    days = (last - first).days + 1
+    if not weekdays:
+        return days
+    weeks, rest = divmod(days, 7)
+    count = weeks * weekdays.bit_count()
+    for offset in range(rest):
+        count += bool(weekdays & (1 << (first + datetime.timedelta(days=offset)).weekday()))
+    return count
+
+
 def _slots_to_record(schedule: ReminderSchedule, now: datetime.datetime):
-    """(slot to send, missed slots, next due) for a due schedule."""
+    """(slot to send, missed slots as (slot, skip reason), next due) for a due schedule."""
     zone = zone_named(schedule.user.timezone)
     rule = {"at": schedule.time, "weekdays": schedule.weekdays, "zone": zone}
     slot = schedule.next_due_at
     following = next_slot(after=slot, **rule)
     if following > now:
         return slot, [], following
-    # Several slots went by with nobody dispatching: send only the latest, no backlog.
+    # Several slots went by with nobody dispatching: send only the latest, no backlog; the
+    # schedule's own due slot and every slot since are recorded as missed.
     latest = last_slot(at_or_before=now, **rule)
     missed, earlier = [], latest
     while len(missed) < MAX_MISSED_RECORDED:
         earlier = last_slot(at_or_before=earlier - ONE_SECOND, **rule)
-        if earlier < slot:
+        if earlier <= slot:
             break
         missed.append(earlier)
-    return latest, missed, next_slot(after=latest, **rule)
+    reasons = [MISSED_REASON] * len(missed)
+    if len(missed) < MAX_MISSED_RECORDED:
+        missed.append(slot)
+        reasons.append(MISSED_REASON)
+    else:
+        oldest_day = missed[-1].astimezone(zone).date()
+        first_day = slot.astimezone(zone).date()
+        # The due slot itself, then the slots on the days between it and the oldest recorded.
+        older = 1 + _slots_between(first_day + ONE_DAY, oldest_day - ONE_DAY, schedule.weekdays)
+        if first_day < oldest_day and local_instant(first_day, schedule.time, zone) > slot:
+            older += _slots_between(first_day, first_day, schedule.weekdays)
+        reasons[-1] = f"{MISSED_REASON} {older} earlier missed reminders, from {first_day:%Y-%m-%d}, are not listed."
+    return latest, list(zip(missed, reasons, strict=True)), next_slot(after=latest, **rule)
 
 
 def _enqueue(delivery_ids):
@@ -248,12 +334,9 @@ def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
                 deliveries.append(Delivery(user_id=schedule.user_id, slot_at=slot))
                 deliveries.extend(
                     Delivery(
-                        user_id=schedule.user_id,
-                        slot_at=missed_slot,
-                        status=DeliveryStatus.SKIPPED,
-                        skip_reason="Missed: reminders were not being dispatched at that time.",
+                        user_id=schedule.user_id, slot_at=missed_slot, status=DeliveryStatus.SKIPPED, skip_reason=reason
                     )
-                    for missed_slot in missed
+                    for missed_slot, reason in missed
                 )
             ReminderSchedule.objects.bulk_update(batch, ["next_due_at"])
             # The unique (user, slot) constraint is the last line of defence.
@@ -348,12 +431,23 @@ def reminder_send(*, delivery_id: int) -> str:
     )
     if not claimed:
         return _not_claimed(delivery_id, now)
-    # Everything the skip check and the email read about the user comes in this one query.
-    delivery = Delivery.objects.select_related("user__reminder_schedule", "user__program", "content_item").get(
-        pk=delivery_id
-    )
-
-    reason = skip_reason(delivery)
+    try:
+        # Everything the skip check and the email read about the user comes in this one query.
+        delivery = Delivery.objects.select_related("user__reminder_schedule", "user__program", "content_item").get(
+            pk=delivery_id
+        )
+        reason = skip_reason(delivery)
+    except Exception as exc:
+        # The SMTP server was never contacted, so this is not uncertain: give the claim back
+        # for the task's retry (or, failing that, the dispatcher's recovery) to take again,
+        # until the attempts run out; then it is a failure, visible in the admin.
+        out_of_attempts = When(attempts__gte=settings.REMINDER_MAX_ATTEMPTS, then=Value(DeliveryStatus.FAILED))
+        _finish(
+            delivery_id,
+            status=Case(out_of_attempts, default=Value(DeliveryStatus.RETRYING)),
+            error=f"Could not prepare the email: {exc!r}",
+        )
+        raise
     if reason:
         _finish(delivery_id, status=DeliveryStatus.SKIPPED, skip_reason=reason)
         return "skipped"

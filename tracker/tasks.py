@@ -4,6 +4,7 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from . import reminders
@@ -23,7 +24,8 @@ def dispatch_reminders():
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(reminders.TransientSendError,),
+    # A database error before the send gave the claim back (retrying); the SMTP server was not contacted.
+    autoretry_for=(reminders.TransientSendError, DatabaseError),
     retry_backoff=settings.REMINDER_RETRY_BACKOFF,
     retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
     retry_jitter=True,

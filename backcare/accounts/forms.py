@@ -9,12 +9,17 @@ from .timezones import timezone_choices, timezone_names
 TIMEZONE_HELP = "“Today”, streaks and reminders follow this zone."
 
 
-def timezone_field(*, guess: bool):
+def timezone_field(*, guess: bool, current: str | None = None):
+    """The time zone select; ``current``, the user's zone, stays selectable when it is a legacy alias."""
     # app.js replaces UTC with the browser's own zone where the select asks for it.
     attrs = {"data-guess-timezone": ""} if guess else {}
+    choices = timezone_choices
+    if current and current not in timezone_names():
+        # Otherwise no option is selected, the browser shows the first, and saving changes the zone.
+        choices = [*timezone_choices(), (current, current)]
     return forms.ChoiceField(
         label="Time zone",
-        choices=timezone_choices,
+        choices=choices,
         initial="UTC",
         help_text=TIMEZONE_HELP + (" Your browser suggests one where it can; check it." if guess else ""),
         widget=forms.Select(attrs=attrs),
@@ -55,6 +60,4 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, instance, **kwargs):
         super().__init__(*args, instance=instance, **kwargs)
         self.initial["program"] = instance.program.slug if instance.program_id else None
-        # A legacy alias set through the API (say US/Pacific) stays selectable.
-        if instance.timezone not in timezone_names():
-            self.fields["timezone"].choices = [*timezone_choices(), (instance.timezone, instance.timezone)]
+        self.fields["timezone"] = timezone_field(guess=False, current=instance.timezone)

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from backcare.accounts.timezones import timezone_choices
+from backcare.accounts.forms import timezone_field
 
 from ..reminders import WEEKDAYS, schedule_for, schedule_update, unsubscribe, user_for_unsubscribe_token
 
@@ -23,7 +23,7 @@ class ReminderForm(forms.Form):
         input_formats=["%H:%M", "%H:%M:%S"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
+    timezone = timezone_field(guess=False)
     weekdays = forms.TypedMultipleChoiceField(
         label="Days",
         choices=WEEKDAYS,
@@ -36,26 +36,31 @@ class ReminderForm(forms.Form):
         required=False, label="Skip the reminder on a day I have already logged a session"
     )
 
+    def __init__(self, *args, current_timezone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"] = timezone_field(guess=False, current=current_timezone)
+
 
 @login_required
 def reminder_settings(request):
     user = request.user
     schedule = schedule_for(user)
     if request.method == "POST":
-        form = ReminderForm(request.POST)
+        form = ReminderForm(request.POST, current_timezone=user.timezone)
         if form.is_valid():
             schedule_update(user=user, **form.cleaned_data)
             messages.success(request, "Reminder settings saved.")
             return redirect("tracker:reminders")
     else:
         form = ReminderForm(
+            current_timezone=user.timezone,
             initial={
                 "enabled": schedule.enabled,
                 "time": schedule.time,
                 "timezone": user.timezone,
                 "weekdays": schedule.weekday_list,
                 "skip_if_done": schedule.skip_if_done,
-            }
+            },
         )
     deliveries = user.reminder_deliveries.select_related("content_item")[:RECENT_DELIVERIES]
     return render(request, "tracker/reminders.html", {"form": form, "schedule": schedule, "deliveries": deliveries})
