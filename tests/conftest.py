@@ -50,3 +50,15 @@ def bob_api(bob):
     client = APIClient()
     client.force_authenticate(bob)
     return client
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob)
+    return client

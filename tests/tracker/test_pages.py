@@ -27,18 +27,6 @@ def routine(db):
 
 
 @pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
-def bob_client(client, bob):
-    client.force_login(bob)
-    return client
-
-
-@pytest.fixture
 def alice_session(alice, routine):
     return Session.objects.create(
         user=alice, routine=routine, date=datetime.date(2026, 6, 14), duration_minutes=12, notes="Alice's own words"

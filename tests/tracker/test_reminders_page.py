@@ -19,12 +19,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def test_it_needs_a_login(client, db):
     response = client.get(URL)
     assert response.status_code == 302

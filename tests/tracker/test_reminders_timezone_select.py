@@ -20,12 +20,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 @pytest.mark.parametrize("zone", ["US/Pacific", "Japan", "Etc/GMT+5"])
 def test_the_reminders_page_selects_a_legacy_time_zone(alice_client, alice, zone):
     alice.timezone = zone
