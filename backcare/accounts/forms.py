@@ -1,8 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.db import transaction
+from django.template.loader import render_to_string
 
 from routines.models import Program
 
+from ..tasks import send_email
 from .models import User
 from .timezones import timezone_choices, timezone_names
 
@@ -61,3 +64,17 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, instance=instance, **kwargs)
         self.initial["program"] = instance.program.slug if instance.program_id else None
         self.fields["timezone"] = timezone_field(guess=False, current=instance.timezone)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset email, handed to a Celery task: a slow or failing SMTP server never holds the request."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        html = render_to_string(html_email_template_name, context) if html_email_template_name else None
+        transaction.on_commit(
+            lambda: send_email.delay(subject=subject, body=body, to=[to_email], from_email=from_email, html=html)
+        )

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from routines.selfcheck import CAUSES, assess
 from tracker.logs import latest_self_check, profile_update
 
-from .forms import ProfileForm, SignupForm
+from .forms import ProfileForm, QueuedPasswordResetForm, SignupForm
 
 
 def signup(request):
@@ -31,7 +31,9 @@ def signup(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset, with links built from SITE_URL rather than the request's Host header."""
+    """Django's reset, with links built from SITE_URL rather than the request's Host header, sent by a task."""
+
+    form_class = QueuedPasswordResetForm
 
     @property
     def extra_email_context(self):

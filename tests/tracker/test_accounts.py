@@ -84,8 +84,29 @@ def test_the_login_page_links_signup_and_password_reset(client):
 # --- Passwords --------------------------------------------------------------------
 
 
-def test_password_reset_sends_an_email_with_a_working_link(client, alice):
-    response = client.post(reverse("password_reset"), {"email": "alice@example.com"})
+@pytest.fixture
+def tasks_run_here():
+    """Celery tasks run in this process when published: the path from form to mailbox, without a broker."""
+    from backcare.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_password_reset_sends_no_mail_inside_the_request(client, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("password_reset"), {"email": "alice@example.com"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_password_reset_sends_an_email_with_a_working_link(
+    client, alice, tasks_run_here, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "alice@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -101,8 +122,11 @@ def test_password_reset_sends_an_email_with_a_working_link(client, alice):
     assert alice.check_password("new and long pw 42")
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, alice):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, alice, tasks_run_here, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
 
