@@ -102,14 +102,19 @@ def session_edit(request, pk):
     return render(request, "tracker/session_form.html", {"form": form, "editing": True, "session": session})
 
 
+def _confirm_then_delete(request, record, *, what: str, delete):
+    """GET asks for confirmation on a page of its own; POST deletes through the domain function."""
+    if request.method == "POST":
+        delete()
+        messages.success(request, f"{what.capitalize()} deleted.")
+        return redirect("tracker:history")
+    return render(request, "tracker/confirm_delete.html", {"what": what, "object": record})
+
+
 @login_required
 def session_remove(request, pk):
     session = owned_or_404(request, Session, pk)
-    if request.method == "POST":
-        session_delete(session=session)
-        messages.success(request, "Session deleted.")
-        return redirect("tracker:history")
-    return render(request, "tracker/confirm_delete.html", {"what": "session", "object": session})
+    return _confirm_then_delete(request, session, what="session", delete=lambda: session_delete(session=session))
 
 
 # --- Pain entries -----------------------------------------------------------------
@@ -158,11 +163,7 @@ def pain_edit(request, pk):
 @login_required
 def pain_remove(request, pk):
     entry = owned_or_404(request, PainEntry, pk)
-    if request.method == "POST":
-        pain_entry_delete(entry=entry)
-        messages.success(request, "Pain entry deleted.")
-        return redirect("tracker:history")
-    return render(request, "tracker/confirm_delete.html", {"what": "pain entry", "object": entry})
+    return _confirm_then_delete(request, entry, what="pain entry", delete=lambda: pain_entry_delete(entry=entry))
 
 
 # --- History ----------------------------------------------------------------------
