@@ -5,6 +5,9 @@ import datetime
 from routines.models import Exercise, Muscle, Program, ProgramDay, Routine, RoutineStep
 from tracker.models import PainContext, PainEntry, Session
 
+# The frozen "now" of the log tests: 10:00 UTC on Monday 15 June 2026.
+NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
+
 
 def make_routine(slug="test-hip-release", *, steps=2):
     """A routine with a held stretch on each side and a repetition exercise, independent of the seeded catalog."""

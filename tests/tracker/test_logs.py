@@ -3,22 +3,13 @@
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tracker import logs
 from tracker.models import PainEntry, Session
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen_time():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_logs_now")]
 
 
 def test_session_log_names_every_bad_field_at_once(alice):

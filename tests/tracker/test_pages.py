@@ -2,28 +2,15 @@ import datetime
 import json
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from tracker.models import PainEntry, SelfCheck, Session
 
-from .logs_helpers import make_pain_entries, make_program, make_routine, make_sessions
+from .logs_helpers import make_pain_entries, make_program, make_sessions
 
-NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 6, 15)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_time():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def routine(db):
-    return make_routine()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_logs_now")]
 
 
 @pytest.fixture

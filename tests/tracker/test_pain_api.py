@@ -1,23 +1,15 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from tracker.models import PainEntry
 
 from .logs_helpers import make_pain_entries
 
-NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 TODAY = "2026-06-15"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_time():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_logs_now")]
 
 
 @pytest.fixture

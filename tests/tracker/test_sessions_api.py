@@ -1,29 +1,16 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from tracker.models import Session
 
-from .logs_helpers import make_routine, make_sessions
+from .logs_helpers import make_sessions
 
-NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 TODAY = "2026-06-15"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_time():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def routine(db):
-    return make_routine()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_logs_now")]
 
 
 @pytest.fixture
