@@ -168,6 +168,24 @@ def wait_for_emails(count: int, *, handler, deadline: Deadline, processes) -> bo
     return True
 
 
+def start_and_wait(processes, *, handler, users: int, fraction: float, timeout: float) -> "Deadline | None":
+    """Start worker and beat, then wait until ``fraction`` of the users' emails arrived; None when they never do."""
+    deadline = Deadline(timeout)
+    processes.start()
+    print(f"  t={deadline.elapsed():6.1f} s  worker and beat ready")
+    target = max(1, round(users * fraction))
+    if not wait_for_emails(target, handler=handler, deadline=deadline, processes=processes):
+        print(f"drill: {target} emails never arrived; giving up")
+        fail_with_logs(processes)
+        return None
+    return deadline
+
+
+def mid_batch(counts: dict, users: int) -> bool:
+    """Whether the fault landed while slots were still pending or not yet recorded."""
+    return any(counts[status] for status in PENDING) or sum(counts.values()) < users
+
+
 def wait_until_settled(users: int, *, handler, deadline: Deadline, quiet: float = 3.0) -> tuple[dict, bool]:
     """Poll until every due slot has a final delivery and no email arrived for ``quiet`` seconds.
 

@@ -139,13 +139,10 @@ def main() -> int:
             f"{args.users} users due, concurrency {args.concurrency}, SMTP delay {args.smtp_delay} s"
         )
 
-        deadline = _drill.Deadline(args.timeout)
-        processes.start()
-        print(f"  t={deadline.elapsed():6.1f} s  worker and beat ready")
-        target = max(1, round(args.users * args.restart_at))
-        if not _drill.wait_for_emails(target, handler=handler, deadline=deadline, processes=processes):
-            print(f"drill: {target} emails never arrived; giving up")
-            _drill.fail_with_logs(processes)
+        deadline = _drill.start_and_wait(
+            processes, handler=handler, users=args.users, fraction=args.restart_at, timeout=args.timeout
+        )
+        if deadline is None:
             return 1
         at_stop, queued_messages = _drill.statuses(), queue_length(server, processes.key_prefix)
         server.stop()
@@ -154,7 +151,7 @@ def main() -> int:
         time.sleep(args.down)
         server.start()
         print(f"  t={deadline.elapsed():6.1f} s  redis-server started again, empty")
-        mid_batch = any(at_stop[status] for status in _drill.PENDING) or sum(at_stop.values()) < args.users
+        mid_batch = _drill.mid_batch(at_stop, args.users)
 
         _, settled = _drill.wait_until_settled(args.users, handler=handler, deadline=deadline)
         ok = _drill.verdict(

@@ -63,19 +63,16 @@ def main() -> int:
                 f"{args.users} users need about {args.users / args.concurrency * 1.15:.0f} s (see --timeout)"
             )
 
-        deadline = _drill.Deadline(args.timeout)
-        processes.start()
-        print(f"  t={deadline.elapsed():6.1f} s  worker and beat ready")
-        target = max(1, round(args.users * args.kill_at))
-        if not _drill.wait_for_emails(target, handler=handler, deadline=deadline, processes=processes):
-            print(f"drill: {target} emails never arrived; giving up")
-            _drill.fail_with_logs(processes)
+        deadline = _drill.start_and_wait(
+            processes, handler=handler, users=args.users, fraction=args.kill_at, timeout=args.timeout
+        )
+        if deadline is None:
             return 1
         processes.kill_worker()
         at_kill = _drill.statuses()
         received_at_kill, killed_at = handler.received(), time.monotonic()
         print(_drill.line(deadline, handler, at_kill) + "  <- worker group killed (SIGKILL)")
-        mid_batch = any(at_kill[status] for status in _drill.PENDING) or sum(at_kill.values()) < args.users
+        mid_batch = _drill.mid_batch(at_kill, args.users)
         processes.start_worker()
         print(f"  t={deadline.elapsed():6.1f} s  new worker ready")
 
