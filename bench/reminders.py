@@ -33,7 +33,9 @@ import os
 import smtplib
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _common import setup_django, throwaway_database
 
@@ -49,8 +51,9 @@ from django.template import engines  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from tests.celery_helpers import CeleryProcesses  # noqa: E402
 from tracker import emails, tasks  # noqa: E402
-from tracker.models import Delivery, ReminderSchedule  # noqa: E402
+from tracker.models import Delivery, DeliveryStatus, ReminderSchedule  # noqa: E402
 from tracker.reminders import dispatch_due, reminder_send  # noqa: E402
 
 BATCH = 5000
@@ -173,6 +176,40 @@ def bench_send(delivery_ids: list[int], port: int, seconds: float) -> float:
     return rate
 
 
+def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency: int) -> float:
+    """A real Celery worker (prefork, ``concurrency`` processes) on the broker the settings name.
+
+    Its processes open their own database and SMTP connections; the clock runs from the
+    first task published to the last delivery settled (sent, skipped or failed).
+    """
+    settled = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
+    env = {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+    with tempfile.TemporaryDirectory() as tmp, CeleryProcesses(Path(tmp), env=env, concurrency=concurrency) as celery:
+        celery.start(beat=False)
+        undo = celery.publish_here()
+        try:
+            pending = Delivery.objects.filter(pk__in=delivery_ids).exclude(status__in=settled)
+            started = time.perf_counter()
+            for delivery_id in delivery_ids:
+                tasks.send_reminder.delay(delivery_id)
+            while pending.exists() and time.perf_counter() - started < seconds:
+                time.sleep(0.1)
+            elapsed = time.perf_counter() - started
+        finally:
+            undo()
+        if celery.worker.poll() is not None:
+            celery.dump_logs()
+            raise SystemExit("the worker died during the bench")
+    sent = Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.SENT).count()
+    broker = "Redis" if celery.redis_url else "SQLite (kombu SQLAlchemy transport)"
+    rate = sent / elapsed
+    print(
+        f"worker: {sent:,} reminders rendered and sent in {elapsed:.2f} s = {rate:,.0f}/s"
+        f" (one Celery worker, prefork, concurrency {concurrency}, {broker} broker)"
+    )
+    return rate
+
+
 def bench_raw(messages: list[tuple[str, list[str], bytes]], port: int, seconds: float, *, reuse: bool) -> float:
     sent = 0
     started = time.perf_counter()
@@ -210,7 +247,12 @@ def main():
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--emails", type=int, default=1000, help="how many reminders to send (at most)")
     parser.add_argument("--seconds", type=float, default=60, help="time limit for each sending loop")
+    parser.add_argument("--concurrency", type=int, default=2, help="the worker's processes (default 2, as make run)")
     args = parser.parse_args()
+    if args.due < 3 * args.emails:
+        parser.error(
+            "--due must be at least 3 x --emails: the send function, the worker and the raw loops each take their own"
+        )
     engine = engines["django"].engine
     assert not settings.DEBUG and not engine.debug, "the bench must run with DEBUG off, as production does"
     cached = any("cached.Loader" in loader[0] for loader in engine.loaders if isinstance(loader, tuple))
@@ -226,8 +268,10 @@ def main():
             raw_each = bench_raw(raw_messages, port, args.seconds, reuse=False)
             raw_reused = bench_raw(raw_messages, port, args.seconds, reuse=True)
             real = bench_send(queued[: args.emails], port, args.seconds)
-            print(f"ratio send function / raw smtplib, one connection each: {real / raw_each:.2f} (target >= 0.5)")
-            print(f"ratio send function / raw smtplib, one connection for all: {real / raw_reused:.2f}")
+            worker = bench_worker(queued[args.emails : 2 * args.emails], port, args.seconds, args.concurrency)
+            print(f"ratio worker / raw smtplib, one connection each: {worker / raw_each:.2f} (target >= 0.5)")
+            print(f"ratio worker / raw smtplib, one connection for all: {worker / raw_reused:.2f}")
+            print(f"ratio send function in one process / raw smtplib, one connection each: {real / raw_each:.2f}")
         finally:
             print(f"SMTP server accepted {stop_smtp_server(server):,} messages in all")
 

@@ -23,12 +23,20 @@ class RecordingHandler:
         self.attempts = 0
         self.peers: list[tuple] = []  # the client's address for each DATA: one per connection used
         self.messages: list[email.message.EmailMessage] = []
+        self.noops = 0
+        self._servers = []  # the session of each DATA, so the server can hang up on its clients
         self._lock = threading.Lock()
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        with self._lock:
+            self.noops += 1
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.attempts += 1
             self.peers.append(session.peer)
+            self._servers.append(server)
             refusal = self.refuse_next.pop(0) if self.refuse_next else self.refuse_all
             if refusal is None:
                 # Recorded on receipt: a client killed before it reads the answer has still
@@ -39,6 +47,21 @@ class RecordingHandler:
         if self.delay:
             await asyncio.sleep(self.delay)
         return "250 2.0.0 Accepted"
+
+    def hang_up(self) -> None:
+        """Close every connection that has sent a message, as a server does to an idle client."""
+        with self._lock:
+            servers = list(self._servers)
+        for server in servers:
+            closed = threading.Event()
+
+            def close(server=server, closed=closed):
+                if server.transport is not None:
+                    server.transport.close()
+                closed.set()
+
+            server.loop.call_soon_threadsafe(close)
+            closed.wait(5)
 
     def received_by(self, address: str) -> list:
         with self._lock:

@@ -131,6 +131,11 @@ def reminder_message(delivery: Delivery) -> EmailMultiAlternatives:
 _held = threading.local()
 REUSE_IDLE_SECONDS = 60
 REUSE_MESSAGES = 100
+# A connection used less than this long ago is not checked with NOOP first: a server drops
+# an idle client after minutes (RFC 5321 4.5.3.2.7 asks for at least five), and in a busy
+# batch the check was a round trip per email. Should it have gone anyway, the MAIL command
+# fails before any of the message is sent, and the error is a transient one, retried.
+CHECK_AFTER_IDLE_SECONDS = 5
 
 
 def _discard_connection() -> None:
@@ -154,9 +159,12 @@ def _reusable_connection():
     connection = getattr(_held, "connection", None)
     if connection is None:
         return None
-    fresh = time.monotonic() - _held.used_at < REUSE_IDLE_SECONDS and _held.sent < REUSE_MESSAGES
+    idle = time.monotonic() - _held.used_at
+    fresh = idle < REUSE_IDLE_SECONDS and _held.sent < REUSE_MESSAGES
     same = _held.pid == os.getpid() and _held.server == _server()
     if fresh and same and connection.connection is not None:
+        if idle < CHECK_AFTER_IDLE_SECONDS:
+            return connection
         try:
             # A server that dropped the idle connection answers nothing; then nothing was sent.
             if connection.connection.noop()[0] == 250:
@@ -180,8 +188,9 @@ def _smtp_connection():
 def send(message: EmailMultiAlternatives) -> None:
     """Hand one message to the configured backend; errors are raised, never swallowed.
 
-    Over SMTP, a connection checked with NOOP is reused; after any error it is dropped,
-    as its state is then unknown. Other backends (files, memory) open and close each time.
+    Over SMTP, one connection is reused (checked with NOOP when it has been idle a while);
+    after any error it is dropped, as its state is then unknown. Other backends (files,
+    memory) open and close each time.
     """
     connection = get_connection(fail_silently=False)
     if not isinstance(connection, SMTPBackend):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 
 from tests.smtp_helpers import NO_SUCH_USER, TRY_LATER, smtp_server, smtp_settings
-from tracker import tasks
+from tracker import emails, tasks
 from tracker.emails import pain_trend
 from tracker.models import ContentItem, Delivery, DeliveryStatus, PainEntry, ReminderSchedule, Session
 from tracker.reminders import TransientSendError, reminder_send
@@ -244,11 +244,37 @@ def test_the_last_allowed_attempt_records_a_failure_instead_of_retrying(alice, s
     assert delivery.error == f"Gave up after {settings.REMINDER_MAX_ATTEMPTS} attempts: {TRY_LATER}"
 
 
-def test_consecutive_reminders_share_one_smtp_connection(alice, bob, smtp):
+def test_consecutive_reminders_share_one_connection_without_a_noop_check(alice, bob, smtp):
     reminder_send(delivery_id=due(alice).pk)
     reminder_send(delivery_id=due(bob).pk)
-    assert len(smtp.messages) == 2
-    assert len(set(smtp.peers)) == 1
+    assert (len(smtp.messages), len(set(smtp.peers)), smtp.noops) == (2, 1, 0)
+
+
+def test_a_connection_idle_for_a_while_is_checked_with_noop_before_it_is_reused(alice, bob, smtp, monkeypatch):
+    monkeypatch.setattr(emails, "CHECK_AFTER_IDLE_SECONDS", 0)
+    reminder_send(delivery_id=due(alice).pk)
+    reminder_send(delivery_id=due(bob).pk)
+    assert (len(smtp.messages), len(set(smtp.peers)), smtp.noops) == (2, 1, 1)
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_the_send(alice, bob, smtp, monkeypatch):
+    monkeypatch.setattr(emails, "CHECK_AFTER_IDLE_SECONDS", 0)
+    reminder_send(delivery_id=due(alice).pk)
+    smtp.hang_up()
+    assert reminder_send(delivery_id=due(bob).pk) == "sent"
+    assert [message["To"] for message in smtp.messages] == [alice.email, bob.email]
+    assert len(set(smtp.peers)) == 2
+
+
+def test_a_connection_dropped_within_the_unchecked_moment_costs_a_retry_not_an_email(alice, bob, smtp):
+    reminder_send(delivery_id=due(alice).pk)
+    smtp.hang_up()
+    delivery = due(bob)
+    with pytest.raises(TransientSendError):
+        reminder_send(delivery_id=delivery.pk)
+    assert status_of(delivery) == DeliveryStatus.RETRYING
+    assert reminder_send(delivery_id=delivery.pk) == "sent"
+    assert [message["To"] for message in smtp.messages] == [alice.email, bob.email]
 
 
 def test_after_a_refusal_the_next_reminder_opens_a_fresh_connection(alice, bob, smtp):
