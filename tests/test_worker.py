@@ -8,7 +8,9 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
+from backcare.celery import app
 from backcare.models import WorkerHeartbeat
 from backcare.tasks import heartbeat
 from tests.celery_helpers import CeleryProcesses, wait_until
@@ -37,3 +39,42 @@ def test_a_worker_on_the_configured_broker_runs_a_published_task(tmp_path):
     assert beat.beat_at is not None
     expected_transport = "redis" if settings.REDIS_URL else "sqla+sqlite"
     assert celery.broker_url.startswith(expected_transport)
+
+
+def _worker_connections() -> dict:
+    """{backend pid: when it connected} for the other connections to the test database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's list of connections")
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(tmp_path):
+    # Celery on its own closes Django's connections around every task; backcare/celery.py keeps
+    # them for CONN_MAX_AGE, as Django does between requests.
+    def run(name):
+        heartbeat.delay(name)
+        wait_until(lambda: WorkerHeartbeat.objects.filter(name=name).exists(), timeout=30, processes=celery)
+
+    with CeleryProcesses(tmp_path, concurrency=1) as celery:
+        celery.start(beat=False)
+        undo = celery.publish_here()
+        try:
+            run("first")
+            after_first = _worker_connections()
+            run("second")
+            run("third")
+            after_third = _worker_connections()
+        finally:
+            undo()
+
+    assert len(after_first) == 1, after_first
+    assert after_third == after_first
+
+
+def test_the_embedded_broker_is_polled_every_50_ms(tmp_path):
+    # kombu's default, once a second, held a busy worker to about two tasks a second.
+    with app.connection_for_write(f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}") as broker:
+        assert broker.transport.polling_interval == 0.05

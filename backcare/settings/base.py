@@ -171,6 +171,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_DB_REUSE_MAX = sys.maxsize
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each pool process has its next few tasks at hand: the tasks are short (a reminder takes
+# milliseconds), and the SQLite broker, polled, would otherwise leave processes idle. With
+# late acks a task held by a worker that dies goes back to the queue (Redis) or is queued
+# again by the dispatcher's recovery (reminders).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
