@@ -45,7 +45,8 @@ def _worker_connections() -> dict:
     """{backend pid: when it connected} for the other connections to the test database."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid, backend_start FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return dict(cursor.fetchall())
 
