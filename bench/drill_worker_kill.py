@@ -56,13 +56,6 @@ def main() -> int:
             f"drill: SIGKILL the worker mid-batch; database {connection.vendor}, broker {broker}, "
             f"{args.users} users due, concurrency {args.concurrency}, SMTP delay {args.smtp_delay} s"
         )
-        if not processes.redis_url and args.users / args.concurrency > args.timeout * 0.6:
-            # The worker polls kombu's SQLAlchemy transport once a second for each free slot.
-            print(
-                f"  note: the SQLite broker hands out about {args.concurrency} tasks a second here; "
-                f"{args.users} users need about {args.users / args.concurrency * 1.15:.0f} s (see --timeout)"
-            )
-
         deadline = _drill.start_and_wait(
             processes, handler=handler, users=args.users, fraction=args.kill_at, timeout=args.timeout
         )
