@@ -164,16 +164,34 @@ def bench_send(delivery_ids: list[int], port: int, seconds: float) -> float:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     sent = 0
-    started = time.perf_counter()
+    cpu_started, started = time.process_time(), time.perf_counter()
     for delivery_id in delivery_ids:
         if reminder_send(delivery_id=delivery_id) == "sent":
             sent += 1
         if time.perf_counter() - started > seconds:
             break
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rate = sent / elapsed
-    print(f"send function: {sent:,} reminders rendered and sent in {elapsed:.2f} s = {rate:,.0f}/s")
+    print(
+        f"send function: {sent:,} reminders rendered and sent in {elapsed:.2f} s = {rate:,.0f}/s"
+        f" (one process; {cpu / max(sent, 1) * 1000:.1f} ms of CPU per reminder)"
+    )
     return rate
+
+
+def cpu_seconds(root: int) -> dict[int, float]:
+    """{pid: CPU seconds so far} for a process and its children (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if root in (pid, parent):
+            found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return found
 
 
 def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency: int) -> float:
@@ -189,6 +207,7 @@ def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency
         undo = celery.publish_here()
         try:
             pending = set(delivery_ids)
+            cpu_before = cpu_seconds(celery.worker.pid)
             started = time.perf_counter()
             for delivery_id in delivery_ids:
                 tasks.send_reminder.delay(delivery_id)
@@ -197,6 +216,7 @@ def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency
                 time.sleep(0.2)
                 pending -= set(Delivery.objects.filter(pk__in=pending, status__in=settled).values_list("pk", flat=True))
             elapsed = time.perf_counter() - started
+            cpu = {pid: used - cpu_before.get(pid, 0.0) for pid, used in cpu_seconds(celery.worker.pid).items()}
         finally:
             undo()
         if celery.worker.poll() is not None:
@@ -208,6 +228,12 @@ def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency
     print(
         f"worker: {sent:,} reminders rendered and sent in {elapsed:.2f} s = {rate:,.0f}/s"
         f" (one Celery worker, prefork, concurrency {concurrency}, {broker} broker)"
+    )
+    main = cpu.pop(celery.worker.pid, 0.0)
+    busy = ", ".join(f"{used / elapsed:.0%}" for used in sorted(cpu.values(), reverse=True))
+    print(
+        f"  worker CPU: main process {main / elapsed:.0%} of a core, pool processes {busy};"
+        f" {(main + sum(cpu.values())) / max(sent, 1) * 1000:.1f} ms of CPU per reminder"
     )
     return rate
 
