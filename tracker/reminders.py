@@ -224,13 +224,22 @@ def schedule_refresh(user, *, now: datetime.datetime | None = None) -> ReminderS
     return schedule
 
 
-def unsubscribe(*, user) -> bool:
-    """Turn the user's reminders off; True when they were on."""
-    return bool(
-        ReminderSchedule.objects.filter(user=user, enabled=True).update(
-            enabled=False, next_due_at=None, updated_at=django_timezone.now()
-        )
-    )
+@transaction.atomic
+def unsubscribe(*, user, now: datetime.datetime | None = None) -> bool:
+    """Turn the user's reminders off; True when they were on.
+
+    A slot already due and not yet dispatched is recorded as skipped, not sent: the person
+    asked for no more, and the slot is still accounted for.
+    """
+    schedule = _locked_schedule(user)
+    if schedule is None or not schedule.enabled:
+        return False
+    was_due_at = schedule.next_due_at
+    schedule.enabled, schedule.next_due_at = False, None
+    if was_due_at is not None and was_due_at <= (now or django_timezone.now()):
+        _record_owed_slot(schedule, was_due_at)
+    schedule.save(update_fields=["enabled", "next_due_at", "updated_at"])
+    return True
 
 
 # --- One-click unsubscribe tokens ------------------------------------------------------

@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tracker.models import Delivery, ReminderSchedule
-from tracker.reminders import reminder_send, unsubscribe_token
+from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
+from tracker.reminders import dispatch_due, reminder_send, unsubscribe_token
 
 SLOT = datetime.datetime(2026, 6, 12, 5, 30, tzinfo=datetime.UTC)
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -54,6 +54,24 @@ def test_the_providers_one_click_post_needs_no_csrf_token(provider, subscribed):
     response = provider.post(link_for(subscribed), ONE_CLICK)
     assert response.status_code == 200
     assert not schedule_of(subscribed).enabled
+
+
+def test_a_slot_due_but_not_yet_dispatched_is_recorded_as_skipped_not_sent(provider, subscribed):
+    due_at = SLOT  # in the past: due, and not dispatched yet
+    ReminderSchedule.objects.filter(user=subscribed).update(next_due_at=due_at)
+    provider.post(link_for(subscribed), ONE_CLICK)
+    delivery = Delivery.objects.get(user=subscribed)
+    assert (delivery.slot_at, delivery.status) == (due_at, DeliveryStatus.SKIPPED)
+    assert delivery.skip_reason == "Reminders were turned off before this one was sent."
+    assert dispatch_due(now=datetime.datetime.now(datetime.UTC)) == 0
+    assert mail.outbox == []
+
+
+def test_a_slot_not_yet_due_leaves_no_delivery(provider, subscribed):
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    ReminderSchedule.objects.filter(user=subscribed).update(next_due_at=later)
+    provider.post(link_for(subscribed), ONE_CLICK)
+    assert not Delivery.objects.filter(user=subscribed).exists()
 
 
 def test_unsubscribing_twice_is_harmless(provider, subscribed):
