@@ -1,6 +1,7 @@
 """Reminders at scale: one dispatcher pass over many due users, then emails per second.
 
-    .venv/bin/python bench/reminders.py [--users 100000] [--due 10000] [--emails 1000] [--seconds 60]
+    .venv/bin/python bench/reminders.py [--users 100000] [--due 10000] [--emails 1000]
+                                        [--seconds 60] [--concurrency 2]
 
 Self-contained: it creates a throwaway test database the way Django's test runner
 does (SQLite by default; the server of DATABASE_URL when it is set), fills it, and
@@ -10,21 +11,22 @@ drops it at the end. Loopback only.
    ``dispatch_due`` is timed and its SQL queries counted. The send tasks it queues
    after commit are captured in a list instead of going to a broker (``delay`` is
    replaced for this pass), so the figure is the database work alone.
-2. Sending: the real send function (``reminder_send``: claim, skip check, render the
-   subject / text / HTML with progress and the rotating item, SMTP, record) for the
-   deliveries just queued, one after the other as one worker process would, to an
-   aiosmtpd server on 127.0.0.1 (a process of its own); beside it, in the same run,
-   raw smtplib loops sending pre-built messages to the same server, with one
-   connection per message and with one connection for all (the send function reuses
-   its connection between reminders, checking it with NOOP). Prints the rates and the
-   ratios (target >= 0.5).
+2. Sending, to an aiosmtpd server on 127.0.0.1 (a process of its own), three ways in
+   the same run, each with deliveries of its own:
+   - raw smtplib loops sending pre-built messages, with one connection per message
+     and with one connection for all;
+   - the real send function (``reminder_send``: claim, skip check, render the subject /
+     text / HTML with progress and the rotating item, SMTP, record), one reminder after
+     the other in this process;
+   - one real Celery worker (prefork, --concurrency processes, as ``make run`` starts
+     it) on the broker the settings name (Redis when REDIS_URL is set, else the SQLite
+     broker), fed ``send_reminder`` tasks; timed from the first task published to the
+     last delivery settled. Its processes' CPU time is read from /proc.
+   Both senders reuse an SMTP connection between reminders (checked with NOOP only
+   after 5 s idle). Prints the rates, CPU per reminder, and the ratios.
 
-The target is for the ratio against one connection per message, the plain smtplib
-loop. Against one connection for all, what Django's mail layer does for each message
-(build the MIME message from the rendered parts, check the connection with NOOP) takes
-about as long as that loop's whole send of pre-built bytes: a Django sender with no
-database work and no templates at all stays near 0.5 of it. Django runs with DEBUG
-off, as in production.
+The target (>= 0.5) is for the worker against the plain smtplib loop, one connection
+per message. Django runs with DEBUG off, as in production.
 """
 
 import argparse
