@@ -234,10 +234,8 @@ def unsubscribe(*, user, now: datetime.datetime | None = None) -> bool:
     schedule = _locked_schedule(user)
     if schedule is None or not schedule.enabled:
         return False
-    was_due_at = schedule.next_due_at
-    schedule.enabled, schedule.next_due_at = False, None
-    if was_due_at is not None and was_due_at <= (now or django_timezone.now()):
-        _record_owed_slot(schedule, was_due_at)
+    was_due_at, schedule.enabled = schedule.next_due_at, False
+    schedule.next_due_at = _next_due_keeping_owed(schedule, was_due_at=was_due_at, now=now or django_timezone.now())
     schedule.save(update_fields=["enabled", "next_due_at", "updated_at"])
     return True
 
