@@ -6,7 +6,9 @@ import pytest
 import time_machine
 
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
-from tracker.reminders import dispatch_due, schedule_refresh, schedule_update
+from tracker.reminders import dispatch_due, schedule_refresh
+
+from .reminders_helpers import remind
 
 UTC = datetime.UTC
 MON, WED, FRI = 0, 2, 4
@@ -14,18 +16,6 @@ MON, WED, FRI = 0, 2, 4
 
 def utc(*args):
     return datetime.datetime(*args, tzinfo=UTC)
-
-
-def remind(user, *, at=datetime.time(7, 30), timezone=None, weekdays=(), enabled=True, now):
-    with time_machine.travel(now, tick=False):
-        return schedule_update(
-            user=user,
-            enabled=enabled,
-            time=at,
-            timezone=timezone or user.timezone,
-            weekdays=weekdays,
-            skip_if_done=True,
-        )
 
 
 def due_after_dispatch(user, now):

@@ -6,23 +6,13 @@ import time_machine
 from django.urls import reverse
 
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
-from tracker.reminders import MAX_MISSED_RECORDED, dispatch_due, schedule_update
+from tracker.reminders import MAX_MISSED_RECORDED, dispatch_due
+
+from .reminders_helpers import remind
 
 UTC = datetime.UTC
 SLOT = datetime.datetime(2026, 6, 12, 5, 30, tzinfo=UTC)  # Friday 07:30 in Paris
 JUST_AFTER = SLOT + datetime.timedelta(seconds=30)  # due, and the dispatcher has not run yet
-
-
-def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, timezone=None):
-    with time_machine.travel(now, tick=False):
-        return schedule_update(
-            user=user,
-            enabled=enabled,
-            time=at,
-            timezone=timezone or user.timezone,
-            weekdays=weekdays,
-            skip_if_done=True,
-        )
 
 
 def statuses(user):

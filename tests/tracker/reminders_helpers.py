@@ -1,0 +1,20 @@
+"""Shared by the reminder schedule tests: settings saved as the settings page saves them, at a frozen moment."""
+
+import datetime
+
+import time_machine
+
+from tracker.reminders import schedule_update
+
+
+def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, timezone=None):
+    """Save the user's reminder settings at ``now`` (skip-if-done on); returns the schedule."""
+    with time_machine.travel(now, tick=False):
+        return schedule_update(
+            user=user,
+            enabled=enabled,
+            time=at,
+            timezone=timezone or user.timezone,
+            weekdays=weekdays,
+            skip_if_done=True,
+        )
