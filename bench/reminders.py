@@ -20,10 +20,16 @@ drops it at the end. Loopback only.
      the other in this process;
    - one real Celery worker (prefork, --concurrency processes, as ``make run`` starts
      it) on the broker the settings name (Redis when REDIS_URL is set, else the SQLite
-     broker), fed ``send_reminder`` tasks; timed from the first task published to the
-     last delivery settled. Its processes' CPU time is read from /proc.
+     broker). The ``send_reminder`` tasks are published first (the publishing rate is
+     printed), then the worker starts on the full queue, as at a minute when many
+     reminders fall due; it is timed from the first claim to the last delivery settled,
+     from the deliveries' own timestamps, so neither its start-up nor this process's
+     polling counts. Its processes' CPU time is read from /proc.
    Both senders reuse an SMTP connection between reminders (checked with NOOP only
    after 5 s idle). Prints the rates, CPU per reminder, and the ratios.
+3. The worker's ceiling: the same worker and broker running as many ``heartbeat``
+   tasks, the app's cheapest (one row written each): what Celery itself allows per
+   second on this machine, whatever a task does.
 
 The target (>= 0.5) is for the worker against the plain smtplib loop, one connection
 per message. Django runs with DEBUG off, as in production.
@@ -49,10 +55,13 @@ setup_django()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Max, Min  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from backcare.models import WorkerHeartbeat  # noqa: E402
+from backcare.tasks import heartbeat  # noqa: E402
 from tests.celery_helpers import CeleryProcesses  # noqa: E402
 from tracker import emails, tasks  # noqa: E402
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule  # noqa: E402
@@ -196,47 +205,94 @@ def cpu_seconds(root: int) -> dict[int, float]:
     return found
 
 
-def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency: int) -> float:
-    """A real Celery worker (prefork, ``concurrency`` processes) on the broker the settings name.
+def run_worker(publish, settled, *, concurrency: int, seconds: float, env: dict | None = None):
+    """Publish tasks with ``publish()``, then run one real Celery worker on them until ``settled()``.
 
-    Its processes open their own database and SMTP connections; the clock runs from the
-    first task published to the last delivery settled (sent, skipped or failed).
+    The worker (prefork, ``concurrency`` processes, on the broker the settings name) starts
+    on the full queue, as at a minute when many reminders fall due. Returns the publishing
+    time, the broker's name and {pid: CPU seconds} of the worker's processes after start-up,
+    the main process first.
     """
-    settled = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
     with tempfile.TemporaryDirectory() as tmp, CeleryProcesses(Path(tmp), env=env, concurrency=concurrency) as celery:
-        celery.start(beat=False)
+        celery.prepare_broker()
         undo = celery.publish_here()
         try:
-            pending = set(delivery_ids)
-            cpu_before = cpu_seconds(celery.worker.pid)
             started = time.perf_counter()
-            for delivery_id in delivery_ids:
-                tasks.send_reminder.delay(delivery_id)
-            # Polled gently, as the check shares the machine with the worker: at most 0.2 s late.
-            while pending and time.perf_counter() - started < seconds:
-                time.sleep(0.2)
-                pending -= set(Delivery.objects.filter(pk__in=pending, status__in=settled).values_list("pk", flat=True))
-            elapsed = time.perf_counter() - started
-            cpu = {pid: used - cpu_before.get(pid, 0.0) for pid, used in cpu_seconds(celery.worker.pid).items()}
+            publish()
+            published = time.perf_counter() - started
         finally:
             undo()
+        celery.start_worker()
+        cpu_before = cpu_seconds(celery.worker.pid)  # start-up left out
+        deadline = time.perf_counter() + seconds
+        # Polled gently, as the check shares the machine with the worker.
+        while not settled() and time.perf_counter() < deadline:
+            time.sleep(0.5)
+        cpu = {pid: used - cpu_before.get(pid, 0.0) for pid, used in cpu_seconds(celery.worker.pid).items()}
         if celery.worker.poll() is not None:
             celery.dump_logs()
             raise SystemExit("the worker died during the bench")
-    sent = Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.SENT).count()
     broker = "Redis" if celery.redis_url else "SQLite (kombu SQLAlchemy transport)"
+    main = cpu.pop(celery.worker.pid, 0.0)
+    return published, broker, [main, *sorted(cpu.values(), reverse=True)]
+
+
+def print_worker_cpu(cpu: list[float], elapsed: float, done: int, what: str) -> None:
+    main, *pool = cpu
+    busy = ", ".join(f"{used / elapsed:.0%}" for used in pool)
+    print(
+        f"  worker CPU: main process {main / elapsed:.0%} of a core, pool processes {busy};"
+        f" {sum(cpu) / max(done, 1) * 1000:.1f} ms of CPU per {what}"
+    )
+
+
+def bench_worker(delivery_ids: list[int], port: int, seconds: float, concurrency: int) -> float:
+    """A real Celery worker fed ``send_reminder`` tasks; its processes open their own database
+    and SMTP connections. Its time runs from the first claim to the last delivery settled, read
+    from the deliveries' timestamps, so neither its start-up nor this process's polling counts.
+    """
+    settled = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
+    ours = Delivery.objects.filter(pk__in=delivery_ids)
+
+    def publish():
+        for delivery_id in delivery_ids:
+            tasks.send_reminder.delay(delivery_id)
+
+    published, broker, cpu = run_worker(
+        publish,
+        lambda: not ours.exclude(status__in=settled).exists(),
+        concurrency=concurrency,
+        seconds=seconds,
+        env={"EMAIL_URL": f"smtp://127.0.0.1:{port}"},
+    )
+    print(f"publishing: {len(delivery_ids):,} send tasks in {published:.2f} s = {len(delivery_ids) / published:,.0f}/s")
+    span = ours.aggregate(first=Min("claimed_at"), last=Max("updated_at"))
+    elapsed = (span["last"] - span["first"]).total_seconds()
+    sent = ours.filter(status=DeliveryStatus.SENT).count()
     rate = sent / elapsed
     print(
         f"worker: {sent:,} reminders rendered and sent in {elapsed:.2f} s = {rate:,.0f}/s"
         f" (one Celery worker, prefork, concurrency {concurrency}, {broker} broker)"
     )
-    main = cpu.pop(celery.worker.pid, 0.0)
-    busy = ", ".join(f"{used / elapsed:.0%}" for used in sorted(cpu.values(), reverse=True))
-    print(
-        f"  worker CPU: main process {main / elapsed:.0%} of a core, pool processes {busy};"
-        f" {(main + sum(cpu.values())) / max(sent, 1) * 1000:.1f} ms of CPU per reminder"
+    print_worker_cpu(cpu, elapsed, sent, "reminder")
+    return rate
+
+
+def bench_worker_ceiling(count: int, seconds: float, concurrency: int) -> float:
+    """The same worker running the app's cheapest task, ``heartbeat`` (one row written each):
+    what Celery itself costs per task on this broker, the most any task could reach."""
+    beats = WorkerHeartbeat.objects.filter(name__startswith="bench-")
+    published, broker, cpu = run_worker(
+        lambda: [heartbeat.delay(f"bench-{n}") for n in range(count)],
+        lambda: beats.count() >= count,
+        concurrency=concurrency,
+        seconds=seconds,
     )
+    span = beats.aggregate(first=Min("beat_at"), last=Max("beat_at"))
+    elapsed, done = (span["last"] - span["first"]).total_seconds(), beats.count()
+    rate = done / elapsed
+    print(f"worker ceiling: {done:,} heartbeat tasks in {elapsed:.2f} s = {rate:,.0f}/s (the same worker and broker)")
+    print_worker_cpu(cpu, elapsed, done, "task")
     return rate
 
 
@@ -299,9 +355,11 @@ def main():
             raw_reused = bench_raw(raw_messages, port, args.seconds, reuse=True)
             real = bench_send(queued[: args.emails], port, args.seconds)
             worker = bench_worker(queued[args.emails : 2 * args.emails], port, args.seconds, args.concurrency)
+            ceiling = bench_worker_ceiling(args.emails, args.seconds, args.concurrency)
             print(f"ratio worker / raw smtplib, one connection each: {worker / raw_each:.2f} (target >= 0.5)")
             print(f"ratio worker / raw smtplib, one connection for all: {worker / raw_reused:.2f}")
             print(f"ratio send function in one process / raw smtplib, one connection each: {real / raw_each:.2f}")
+            print(f"ratio worker ceiling (heartbeats) / raw smtplib, one connection each: {ceiling / raw_each:.2f}")
         finally:
             print(f"SMTP server accepted {stop_smtp_server(server):,} messages in all")
 

@@ -4,6 +4,7 @@ Redis when REDIS_URL is set, kombu's SQLAlchemy transport over SQLite otherwise;
 eager mode: the task is published by this process and executed by another.
 """
 
+import sqlite3
 import uuid
 
 import pytest
@@ -81,3 +82,15 @@ def test_the_embedded_broker_is_polled_every_50_ms(tmp_path):
     # kombu's default, once a second, held a busy worker to about two tasks a second.
     with app.connection_for_write(f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}") as broker:
         assert broker.transport.polling_interval == 0.05
+
+
+def test_the_embedded_broker_file_is_in_wal_mode_with_normal_sync(tmp_path):
+    # In SQLite's default rollback journal, publishing and fetching locked each other out.
+    path = tmp_path / "broker.sqlite3"
+    with app.connection_for_write(f"sqla+sqlite:///{path}") as broker:
+        engine, _ = broker.default_channel._open()
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    # WAL mode is kept in the file itself: any other program opening it uses it too.
+    with sqlite3.connect(path) as other:
+        assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
