@@ -210,8 +210,8 @@ def run_worker(publish, settled, *, concurrency: int, seconds: float, env: dict 
 
     The worker (prefork, ``concurrency`` processes, on the broker the settings name) starts
     on the full queue, as at a minute when many reminders fall due. Returns the publishing
-    time, the broker's name and {pid: CPU seconds} of the worker's processes after start-up,
-    the main process first.
+    time, the broker's name and the CPU seconds each of the worker's processes used after
+    start-up, the main process first.
     """
     with tempfile.TemporaryDirectory() as tmp, CeleryProcesses(Path(tmp), env=env, concurrency=concurrency) as celery:
         celery.prepare_broker()
