@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import Connection
 
 from backcare.celery import app
 from backcare.models import WorkerHeartbeat
@@ -87,7 +88,8 @@ def test_the_embedded_broker_is_polled_every_50_ms(tmp_path):
 def test_the_embedded_broker_file_is_in_wal_mode_with_normal_sync(tmp_path):
     # In SQLite's default rollback journal, publishing and fetching locked each other out.
     path = tmp_path / "broker.sqlite3"
-    with app.connection_for_write(f"sqla+sqlite:///{path}") as broker:
+    # kombu's own Connection: the app's would add the Redis transport options when REDIS_URL is set.
+    with Connection(f"sqla+sqlite:///{path}") as broker:
         engine, _ = broker.default_channel._open()
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
