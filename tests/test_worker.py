@@ -14,7 +14,7 @@ from kombu import Connection
 
 from backcare.celery import app
 from backcare.models import WorkerHeartbeat
-from backcare.tasks import heartbeat
+from backcare.tasks import heartbeat, prune_broker
 from tests.celery_helpers import CeleryProcesses, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -96,3 +96,31 @@ def test_the_embedded_broker_file_is_in_wal_mode_with_normal_sync(tmp_path):
     # WAL mode is kept in the file itself: any other program opening it uses it too.
     with sqlite3.connect(path) as other:
         assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.skipif(bool(settings.REDIS_URL), reason="the embedded broker only: Redis deletes what it hands out")
+def test_a_worker_running_prune_broker_empties_the_embedded_broker_of_handed_out_messages(tmp_path):
+    with CeleryProcesses(tmp_path) as celery:
+        celery.start(beat=False)
+        undo = celery.publish_here()
+        try:
+            for n in range(3):
+                heartbeat.delay(f"prune-{n}")
+            wait_until(
+                lambda: WorkerHeartbeat.objects.filter(name__startswith="prune-").count() == 3,
+                timeout=30,
+                what="the heartbeats",
+                processes=celery,
+            )
+            with sqlite3.connect(celery.dir / "celery-broker.sqlite3") as broker:
+                handed_out = "SELECT COUNT(*) FROM kombu_message WHERE visible = 0"
+                assert broker.execute(handed_out).fetchone()[0] >= 3
+                prune_broker.delay(keep_hours=0)  # its own message, handed out before it runs, goes too
+                wait_until(
+                    lambda: broker.execute(handed_out).fetchone()[0] == 0,
+                    timeout=30,
+                    what="the pruning",
+                    processes=celery,
+                )
+        finally:
+            undo()

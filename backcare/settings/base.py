@@ -195,6 +195,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "worker-heartbeat": {"task": "backcare.tasks.heartbeat", "schedule": 60.0},
 }
+if CELERY_BROKER_URL.startswith("sqla+"):
+    # kombu's SQLAlchemy transport keeps every message it has handed out (backcare/tasks.py).
+    CELERY_BEAT_SCHEDULE["prune-broker"] = {"task": "backcare.tasks.prune_broker", "schedule": 3600.0}
 
 # --- Reminders (tracker/reminders.py, tracker/tasks.py) ----------------------------
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
