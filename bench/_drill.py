@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tests.smtp_helpers import NO_SUCH_USER, RecordingHandler
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule, Session
-from tracker.reminders import zone_named
+from tracker.reminders.slots import zone_named
 
 FINAL = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
 PENDING = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING, DeliveryStatus.SENDING]
