@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from tests.smtp_helpers import NO_SUCH_USER, TRY_LATER, smtp_server, smtp_settings
 from tracker import tasks
@@ -124,3 +125,21 @@ def test_skips_and_sends_in_one_batch(batch, smtp):
     result = send_batch(delivery_ids=ids(batch))
     assert [result.outcomes[pk] for pk in ids(batch)] == ["skipped", *["sent"] * 4]
     assert recipients(smtp) == everyone(batch[1:])
+
+
+def test_a_delivery_another_worker_claims_after_the_batch_was_loaded_is_left_to_it(batch, smtp):
+    # The batch is loaded; as it claims its first delivery, another worker (running the same
+    # batch, redelivered) claims the third. Only the conditional UPDATE stands between them.
+    other_worker_claimed = []
+
+    def claim_third_first(execute, sql, params, many, context):
+        if not other_worker_claimed and sql.startswith("UPDATE") and DeliveryStatus.SENDING in params:
+            other_worker_claimed.append(None)  # once: the other worker's own UPDATE comes through here too
+            other_worker_claimed[0] = Delivery.objects.claim(batch[2].pk, now=SLOT)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(claim_third_first):
+        result = send_batch(delivery_ids=ids(batch))
+    assert other_worker_claimed == [True]
+    assert result.outcomes[batch[2].pk] == "in progress"
+    assert recipients(smtp) == everyone(batch[:2] + batch[3:])
