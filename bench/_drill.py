@@ -36,7 +36,7 @@ SEND_TIME_LIMIT = 8
 RECOVER_AFTER = 12
 
 
-def worker_env(smtp_port: int, *, dispatch_interval: float, batch_size: int = 200, send_batch_size: int = 50) -> dict:
+def worker_env(smtp_port: int, *, dispatch_interval: float, batch_size: int = 200, send_batch_size: int = 20) -> dict:
     return {
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "EMAIL_TIMEOUT": "5",
