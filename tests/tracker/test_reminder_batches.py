@@ -1,6 +1,7 @@
 """Sending a batch over one SMTP connection, against a real SMTP server: each email once, each error its own."""
 
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -143,3 +144,20 @@ def test_a_delivery_another_worker_claims_after_the_batch_was_loaded_is_left_to_
     assert other_worker_claimed == [True]
     assert result.outcomes[batch[2].pk] == "in progress"
     assert recipients(smtp) == everyone(batch[:2] + batch[3:])
+
+
+def test_past_its_deadline_a_batch_claims_nothing_more_and_leaves_the_rest_claimable(batch, smtp):
+    result = send_batch(delivery_ids=ids(batch), deadline=time.monotonic())
+    assert result.postponed == ids(batch)
+    assert (statuses(batch), smtp.messages) == ([DeliveryStatus.QUEUED] * 5, [])
+
+
+def test_the_task_queues_what_its_batch_postponed_as_a_new_task(batch, smtp, settings, monkeypatch):
+    settings.REMINDER_SEND_TIME_LIMIT = 0  # the deadline is now: everything is postponed
+    queued = []
+    monkeypatch.setattr(
+        tasks.send_reminders, "apply_async", lambda args=None, kwargs=None, **options: queued.append(args[0])
+    )
+    tasks.send_reminders.apply(args=[ids(batch)])
+    assert queued == [ids(batch)]
+    assert statuses(batch) == [DeliveryStatus.QUEUED] * 5
