@@ -1,6 +1,7 @@
 """Celery adapters for reminders: take ids, call tracker.reminders, own the retry policy."""
 
 import datetime
+import time
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -38,8 +39,16 @@ def dispatch_reminders():
     time_limit=settings.REMINDER_SEND_TIME_LIMIT,
 )
 def send_reminders(self, delivery_ids):
-    """Send one batch; the deliveries a transient SMTP error hit are tried again, alone, after a backoff."""
-    result = sender.send_batch(delivery_ids=delivery_ids)
+    """Send one batch; the deliveries a transient SMTP error hit are tried again, alone, after a backoff.
+
+    The batch stops claiming at half its time limit and queues what is left as a new task, so
+    a slow SMTP server slows the batches down instead of getting them killed.
+    """
+    result = sender.send_batch(
+        delivery_ids=delivery_ids, deadline=time.monotonic() + settings.REMINDER_SEND_TIME_LIMIT / 2
+    )
+    if result.postponed:
+        dispatcher.enqueue(result.postponed)
     if result.retry:
         countdown = get_exponential_backoff_interval(
             factor=settings.REMINDER_RETRY_BACKOFF,

@@ -16,6 +16,7 @@ conditional UPDATE, hand it to the SMTP server, and record the answer. So:
 import dataclasses
 import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.utils import timezone as django_timezone
@@ -34,14 +35,22 @@ class BatchResult:
     """What became of each delivery of a batch ({id: outcome}) and which ones to try again.
 
     Outcomes: 'sent', 'skipped', 'failed', 'retrying', 'uncertain' (a dead worker's claim
-    found), 'in progress' (another live attempt holds the claim), 'already <status>', 'missing'.
+    found), 'in progress' (another live attempt holds the claim), 'already <status>', 'missing',
+    'postponed' (not claimed before the batch's deadline; still claimable).
     """
 
     outcomes: dict[int, str] = dataclasses.field(default_factory=dict)
 
+    def _with(self, outcome: str) -> list[int]:
+        return [pk for pk, found in self.outcomes.items() if found == outcome]
+
     @property
     def retry(self) -> list[int]:
-        return [pk for pk, outcome in self.outcomes.items() if outcome == "retrying"]
+        return self._with("retrying")
+
+    @property
+    def postponed(self) -> list[int]:
+        return self._with("postponed")
 
 
 def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
@@ -101,8 +110,13 @@ def _retry_or_fail(delivery: Delivery, kind: str, error: str) -> tuple[str, str]
     return DeliveryStatus.FAILED, error
 
 
-def send_batch(*, delivery_ids) -> BatchResult:
-    """Send the reminders of these deliveries, each at most once; see the module's docstring."""
+def send_batch(*, delivery_ids, deadline: float | None = None) -> BatchResult:
+    """Send the reminders of these deliveries, each at most once; see the module's docstring.
+
+    ``deadline`` (a ``time.monotonic()`` value): no delivery is claimed after it; the ones left
+    are 'postponed', still claimable, for the caller to queue again. A slow SMTP server then
+    never lets a batch run into its hard time limit, which would leave one delivery uncertain.
+    """
     result = BatchResult()
     now = django_timezone.now()
     deliveries = list(
@@ -129,7 +143,10 @@ def send_batch(*, delivery_ids) -> BatchResult:
     contexts = reminder_contexts(to_send)
     with email.Outbox() as outbox:
         for delivery in to_send:
-            result.outcomes[delivery.pk] = _send_one(delivery, contexts[delivery.pk], outbox)
+            if deadline is not None and time.monotonic() >= deadline:
+                result.outcomes[delivery.pk] = "postponed"
+            else:
+                result.outcomes[delivery.pk] = _send_one(delivery, contexts[delivery.pk], outbox)
     return result
 
 
