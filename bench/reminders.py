@@ -196,6 +196,15 @@ def cpu_seconds(root: int) -> dict[int, float]:
     return found
 
 
+def cpu_share(seconds: float = 2.0) -> float:
+    """The share of one core this process gets while it spins: about 1 on an idle machine, less when the
+    cores are busy with other work (then every figure below is slower than this code can do)."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    while time.perf_counter() - started < seconds:
+        pass
+    return (time.process_time() - cpu_started) / (time.perf_counter() - started)
+
+
 def next_minute(after: datetime.datetime, *, lead: float = 5.0) -> datetime.datetime:
     """The first start of a minute at least ``lead`` seconds after ``after``."""
     minute = (after + datetime.timedelta(seconds=lead)).replace(second=0, microsecond=0)
@@ -294,7 +303,8 @@ def main():
     assert not settings.DEBUG and not engine.debug, "the bench must run with DEBUG off, as production does"
     print(
         f"database: {connection.vendor}; DEBUG off; {os.cpu_count()} CPUs;"
-        f" load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}"
+        f" load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())};"
+        f" a spinning process gets {cpu_share():.0%} of a core"
     )
     with throwaway_database("reminders"):
         server = SMTPServer()
@@ -314,7 +324,10 @@ def main():
             server = SMTPServer()  # counts the pipeline's messages alone
             run = run_pipeline(due_ids, server, args)
             report(due_ids, server, run, raw_each, raw_reused, args)
-            print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+            print(
+                f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())};"
+                f" a spinning process gets {cpu_share():.0%} of a core"
+            )
         finally:
             server.stop()
 
