@@ -1,5 +1,6 @@
 """Celery adapters for reminders: take ids, call tracker.reminders, own the retry policy."""
 
+import collections
 import datetime
 import time
 
@@ -57,4 +58,5 @@ def send_reminders(self, delivery_ids):
             full_jitter=True,
         )
         raise self.retry(args=[result.retry], countdown=countdown)
-    return result.outcomes
+    # How many of each outcome, for the worker's log; each delivery's own is in the admin.
+    return dict(collections.Counter(result.outcomes.values()))
