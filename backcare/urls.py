@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("backcare.accounts.urls")),
+    path("accounts/", include("tracker.profile_urls")),
     path("routines/", include("routines.urls")),
     path("", include("tracker.urls")),
     path("api/v1/", include("backcare.api_urls")),

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tests.smtp_helpers import NO_SUCH_USER, RecordingHandler
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule, Session
-from tracker.reminders import zone_named
+from tracker.reminders.slots import zone_named
 
 FINAL = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
 PENDING = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING, DeliveryStatus.SENDING]
@@ -36,7 +36,7 @@ SEND_TIME_LIMIT = 8
 RECOVER_AFTER = 12
 
 
-def worker_env(smtp_port: int, *, dispatch_interval: float, batch_size: int = 200) -> dict:
+def worker_env(smtp_port: int, *, dispatch_interval: float, batch_size: int = 200, send_batch_size: int = 20) -> dict:
     return {
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "EMAIL_TIMEOUT": "5",
@@ -46,6 +46,8 @@ def worker_env(smtp_port: int, *, dispatch_interval: float, batch_size: int = 20
         "REMINDER_SEND_TIME_LIMIT": str(SEND_TIME_LIMIT),
         "REMINDER_RECOVER_AFTER": str(RECOVER_AFTER),
         "REMINDER_BATCH_SIZE": str(batch_size),
+        # A send task's batch must finish within SEND_TIME_LIMIT at the drill's SMTP delay.
+        "REMINDER_SEND_BATCH_SIZE": str(send_batch_size),
         # Redis only: a dead worker's unacknowledged tasks come back after 30 s, not an hour.
         "CELERY_VISIBILITY_TIMEOUT": "30",
     }

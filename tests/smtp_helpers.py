@@ -14,12 +14,19 @@ NO_SUCH_USER = "550 5.1.1 No such user here"
 
 
 class RecordingHandler:
-    """Keeps every accepted message; ``refuse_next`` and ``refuse_all`` make DATA fail with a reply."""
+    """Keeps every accepted message; ``refuse_next`` and ``refuse_all`` make DATA fail with a reply.
+
+    ``refuse_for`` ({address: reply}) refuses the messages to one recipient, every time;
+    ``drop_for`` (addresses) hangs up on the client instead of answering the DATA of a
+    message to one of them, once each.
+    """
 
     def __init__(self, *, delay: float = 0.0):
         self.delay = delay
         self.refuse_next: list[str] = []
         self.refuse_all: str | None = None
+        self.refuse_for: dict[str, str] = {}
+        self.drop_for: set[str] = set()
         self.attempts = 0
         self.peers: list[tuple] = []  # the client's address for each DATA: one per connection used
         self.messages: list[email.message.EmailMessage] = []
@@ -37,11 +44,18 @@ class RecordingHandler:
             self.attempts += 1
             self.peers.append(session.peer)
             self._servers.append(server)
+            dropped = self.drop_for.intersection(envelope.rcpt_tos)
+            self.drop_for.difference_update(dropped)
             refusal = self.refuse_next.pop(0) if self.refuse_next else self.refuse_all
+            refusal = next((self.refuse_for[to] for to in envelope.rcpt_tos if to in self.refuse_for), refusal)
+            if dropped:
+                refusal = "421 4.4.2 Closing the connection"
             if refusal is None:
                 # Recorded on receipt: a client killed before it reads the answer has still
                 # delivered, which is the case a duplicate would come from.
                 self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if dropped:
+            server.transport.close()
         if refusal is not None:
             return refusal
         if self.delay:

@@ -1,10 +1,29 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, Q
 
+from backcare.accounts.admin import UserAdmin
+
 from .models import ContentItem, Delivery, DeliveryStatus, PainEntry, ReminderSchedule, SelfCheck, Session
-from .reminders import WEEKDAYS, schedule_update
+from .reminders.schedule import schedule_update, timezone_change
+from .reminders.slots import WEEKDAYS
+
+# --- Users: a time zone changed here moves the next reminder, as on the profile --------
+
+
+class TrackerUserAdmin(UserAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "timezone" in form.changed_data:
+            # Through the one path a time zone changes: 07:30 stays 07:30 in the new zone.
+            timezone_change(user=obj, timezone=obj.timezone)
+
+
+# Registered by backcare.accounts (which knows nothing of reminders); extended here.
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), TrackerUserAdmin)
 
 # --- Logs: sessions, pain entries, self-checks ---------------------------------------
 

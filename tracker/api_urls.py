@@ -1,5 +1,5 @@
 """REST endpoints of the tracker under /api/v1/; each feature module lists its own routes."""
 
-from .api import logs, progress, reminders
+from .api import logs, profile, progress, reminders
 
-urlpatterns = [*logs.urlpatterns, *progress.urlpatterns, *reminders.urlpatterns]
+urlpatterns = [*logs.urlpatterns, *progress.urlpatterns, *reminders.urlpatterns, *profile.urlpatterns]

@@ -10,12 +10,12 @@ from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 
 from routines.models import Program, Routine
 from routines.selfcheck import assess
 
 from .models import DUPLICATE_PAIN_ENTRY, PainEntry, SelfCheck, Session
-from .reminders import schedule_refresh, timezone_change
 
 
 def validate_log_date(value: datetime.date, *, user, current: datetime.date | None = None) -> None:
@@ -204,33 +204,15 @@ def latest_self_check(user) -> SelfCheck | None:
     return SelfCheck.objects.for_user(user).order_by("-created_at").first()
 
 
+def latest_self_checks(user_ids) -> dict[int, SelfCheck]:
+    """{user id: their last saved self-check} for many users, in one query."""
+    newest = SelfCheck.objects.filter(user_id=OuterRef("user_id")).order_by("-created_at", "-pk").values("pk")[:1]
+    checks = SelfCheck.objects.filter(user_id__in=list(user_ids), pk=Subquery(newest))
+    return {check.user_id: check for check in checks}
+
+
 def program_follow(*, user, program: Program | None) -> None:
     """Follow a program from the user's today (again, if it is the one they follow); None stops."""
     user.program = program
     user.program_started_on = user.local_today() if program is not None else None
     user.save(update_fields=["program", "program_started_on"])
-
-
-def profile_update(*, user, **changes) -> None:
-    """Change email and time zone; a new program starts today, an unchanged one keeps its start."""
-    program_given = "program" in changes
-    program = changes.pop("program", None)
-    unknown = set(changes) - {"email", "timezone"}
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
-    for field, value in changes.items():
-        setattr(user, field, value)
-    try:
-        user.full_clean(exclude=["password", "username", "program", "program_started_on"])
-    except ValidationError:
-        user.refresh_from_db()
-        raise
-    other_fields = [field for field in changes if field != "timezone"]
-    if other_fields:
-        user.save(update_fields=other_fields)
-    if "timezone" in changes:
-        timezone_change(user=user, timezone=changes["timezone"])
-        # 07:30 stays 07:30 in the new zone: the next reminder slot moves with it.
-        schedule_refresh(user)
-    if program_given and (program.pk if program else None) != user.program_id:
-        program_follow(user=user, program=program)

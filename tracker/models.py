@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -242,12 +242,55 @@ class DeliveryStatus(models.TextChoices):
     RETRYING = "retrying", "Retrying"
 
 
+# Waiting for a send: never tried, or tried and worth another go.
+CLAIMABLE = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
+SETTLED = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN)
+UNCERTAIN_ERROR = "The worker sending this email stopped before the SMTP server answered; not sent again."
+
+
 class DeliveryQuerySet(models.QuerySet):
+    """A delivery's lifecycle: queued → (claimed: sending) → sent, skipped, failed, or retrying → …
+
+    Every change of status is a conditional UPDATE here, so that two workers holding the
+    same delivery (a redelivered task) never both act on it: only the one whose UPDATE
+    matched goes on.
+    """
+
+    def claimable(self):
+        return self.filter(status__in=CLAIMABLE)
+
     def abandoned(self, before):
         """Waiting or claimed since before ``before``: the task's message or its worker was lost."""
-        waiting = Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING])
+        waiting = Q(status__in=CLAIMABLE)
         claimed = Q(status=DeliveryStatus.SENDING, claimed_at__lt=before)
         return self.filter(waiting | claimed, updated_at__lt=before)
+
+    def claim(self, pk, *, now, **fields) -> bool:
+        """Take a claimable delivery for one send attempt (sending); False when someone else has it or it is settled."""
+        return bool(
+            self.claimable()
+            .filter(pk=pk)
+            .update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now, updated_at=now, **fields)
+        )
+
+    def settle_unsent(self, pk, *, now, status, **fields) -> bool:
+        """Settle a claimable delivery without sending it (skipped, or failed before the SMTP server was
+        contacted), counting the attempt; False when someone else has it or it is settled."""
+        return bool(
+            self.claimable().filter(pk=pk).update(status=status, attempts=F("attempts") + 1, updated_at=now, **fields)
+        )
+
+    def record(self, pk, *, now, status, **fields) -> None:
+        """What became of a claimed delivery's SMTP transaction: sent, failed or retrying."""
+        self.filter(pk=pk, status=DeliveryStatus.SENDING).update(status=status, updated_at=now, **fields)
+
+    def abandon_stale_claim(self, pk, *, claimed_at, now) -> bool:
+        """A claim older than any live send belongs to a dead worker: uncertain, never sent again."""
+        return bool(
+            self.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_at=claimed_at).update(
+                status=DeliveryStatus.UNCERTAIN, error=UNCERTAIN_ERROR, updated_at=now
+            )
+        )
 
 
 class Delivery(models.Model):

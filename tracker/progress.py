@@ -242,6 +242,19 @@ PAIN_SQL = f"""
     WHERE user_id = %s AND date >= %s AND date <= %s
 """  # noqa: S608
 
+# The reminder emails' week in review for a batch of users whose weeks end on the same day.
+WEEK_SESSIONS_SQL = f"""
+    SELECT user_id, COUNT(*), SUM(duration_minutes) FROM {SESSIONS}
+    WHERE user_id IN ({{ids}}) AND date >= %s AND date <= %s
+    GROUP BY user_id
+"""  # noqa: S608
+WEEK_PAIN_SQL = f"""
+    SELECT user_id, AVG(score), AVG(CASE WHEN date <= %s THEN score END), AVG(CASE WHEN date >= %s THEN score END)
+    FROM {PAIN_ENTRIES}
+    WHERE user_id IN ({{ids}}) AND date >= %s AND date <= %s
+    GROUP BY user_id
+"""  # noqa: S608
+
 ROUTINE_ROW_FIELDS = ["routine_id", "slug", "name", "chain", "sessions", "minutes", "scored", "before", "after"]
 
 
@@ -285,12 +298,19 @@ def _muscles_by_routine(routine_ids: list[int]) -> dict[int, list[tuple[str, str
     return muscles
 
 
+def _week_bounds(start, end) -> tuple[datetime.date, datetime.date]:
+    """The end of the range's first 7 days and the start of its last 7 days."""
+    return min(end, start + WEEK - ONE_DAY), max(start, end - WEEK + ONE_DAY)
+
+
+def _floats(values) -> tuple[float | None, ...]:
+    return tuple(None if value is None else float(value) for value in values)
+
+
 def _pain_averages(user, start, end) -> tuple[float | None, float | None, float | None]:
     """The average over the range, over its first 7 days and over its last 7 days."""
-    first_week_end = min(end, start + WEEK - ONE_DAY)
-    last_week_start = max(start, end - WEEK + ONE_DAY)
-    (averages,) = _fetch(PAIN_SQL, [first_week_end, last_week_start, user.pk, start, end])
-    return tuple(None if value is None else float(value) for value in averages)
+    (averages,) = _fetch(PAIN_SQL, [*_week_bounds(start, end), user.pk, start, end])
+    return _floats(averages)
 
 
 def _rounded(value, places=2):
@@ -339,7 +359,11 @@ def _breakdowns(rows: list[dict], muscles: dict[int, list[tuple[str, str]]]) -> 
 
 
 def _pain(user, start, end) -> dict:
-    average, first_week, last_week = (_rounded(value) for value in _pain_averages(user, start, end))
+    return _pain_figures(_pain_averages(user, start, end))
+
+
+def _pain_figures(averages: tuple[float | None, float | None, float | None]) -> dict:
+    average, first_week, last_week = (_rounded(value) for value in averages)
     return {
         "average": average,
         "first_week_average": first_week,
@@ -378,18 +402,39 @@ def summary(user, *, start=None, end=None) -> dict:
 
 
 def week_in_review(user, *, end: datetime.date) -> dict:
-    """What a reminder email shows, in two queries: ``sessions`` and ``minutes`` as ``summary`` gives them
-    for the 7 days ending ``end``, and ``pain`` as it gives it for the 14 days ending ``end`` (its last
-    week is those 7 days, its first week the 7 before, for the change).
+    """What a reminder email shows: ``sessions`` and ``minutes`` as ``summary`` gives them for the 7
+    days ending ``end``, and ``pain`` as it gives it for the 14 days ending ``end`` (its last week is
+    those 7 days, its first week the 7 before, for the change). Two queries.
+    """
+    return weeks_in_review({user.pk: end})[user.pk]
+
+
+def weeks_in_review(ends: dict[int, datetime.date]) -> dict[int, dict]:
+    """``week_in_review`` for many users at once ({user id: end} → {user id: figures}), as a batch of
+    reminders needs it: two queries per distinct end date, whatever the number of users.
 
     The same definitions as ``summary``; only the figures the email does not show are left out.
     """
-    week = _breakdown("all", None, "", _routine_rows(user, end - WEEK + ONE_DAY, end))
-    return {
-        "sessions": week["sessions"],
-        "minutes": week["minutes"],
-        "pain": _pain(user, end - 2 * WEEK + ONE_DAY, end),
-    }
+    by_end: dict[datetime.date, list[int]] = {}
+    for user_id, end in ends.items():
+        by_end.setdefault(end, []).append(user_id)
+    figures = {}
+    for end, user_ids in by_end.items():
+        ids = ", ".join(["%s"] * len(user_ids))
+        week_start, start = end - WEEK + ONE_DAY, end - 2 * WEEK + ONE_DAY
+        sessions = {row[0]: row[1:] for row in _fetch(WEEK_SESSIONS_SQL.format(ids=ids), [*user_ids, week_start, end])}
+        pain = {
+            row[0]: _floats(row[1:])
+            for row in _fetch(WEEK_PAIN_SQL.format(ids=ids), [*_week_bounds(start, end), *user_ids, start, end])
+        }
+        for user_id in user_ids:
+            count, minutes = sessions.get(user_id, (0, 0))
+            figures[user_id] = {
+                "sessions": count,
+                "minutes": minutes or 0,
+                "pain": _pain_figures(pain.get(user_id, (None, None, None))),
+            }
+    return figures
 
 
 def daily(user, *, start=None, end=None) -> list[dict]:

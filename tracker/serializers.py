@@ -1,12 +1,15 @@
-"""API shapes of the logs (PRODUCT.md §2). Validation here is for early field messages;
-the rules and the saving live in tracker.logs."""
+"""API shapes of the logs (PRODUCT.md §2) and of the profile. Validation here is for early field
+messages; the rules and the saving live in tracker.logs and tracker.profile."""
 
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backcare.accounts.timezones import validate_timezone
 from backcare.api import SlugRelatedField
-from routines.models import Routine
+from routines.models import Program, Routine
 
-from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, validate_log_date
+from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, latest_self_check, validate_log_date
 from .models import PainEntry, SelfCheck, Session
 
 
@@ -45,3 +48,28 @@ class SelfCheckSerializer(serializers.ModelSerializer):
         model = SelfCheck
         fields = ["date", "pelvis", "causes", "chain"]
         read_only_fields = fields
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    timezone = serializers.CharField(
+        max_length=64, validators=[validate_timezone], help_text="An IANA time zone name, such as Europe/Paris."
+    )
+    program = SlugRelatedField(
+        slug_field="slug",
+        queryset=Program.objects.all(),
+        allow_null=True,
+        required=False,
+        error_messages={"does_not_exist": "Unknown program “{value}”: use a slug from /api/v1/programs/."},
+        help_text="The program you follow (its slug), or null. Choosing one starts it today.",
+    )
+    self_check = serializers.SerializerMethodField(help_text="Your last saved self-check, or null.")
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "email", "timezone", "program", "program_started_on", "self_check"]
+        read_only_fields = ["username", "program_started_on"]
+
+    @extend_schema_field(SelfCheckSerializer(allow_null=True))
+    def get_self_check(self, user):
+        check = latest_self_check(user)
+        return SelfCheckSerializer(check).data if check is not None else None

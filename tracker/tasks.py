@@ -1,39 +1,62 @@
 """Celery adapters for reminders: take ids, call tracker.reminders, own the retry policy."""
 
+import collections
 import datetime
+import time
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import reminders
+from .reminders import dispatcher, sender
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def dispatch_reminders():
-    """Run by beat every minute: queue the due reminders and any whose message was lost."""
+    """Run by beat at the start of every minute: queue the due reminders and any whose message was lost."""
     now = timezone.now()
-    queued = reminders.dispatch_due(now=now, batch_size=settings.REMINDER_BATCH_SIZE)
-    requeued = reminders.requeue_abandoned(
+    queued = dispatcher.dispatch_due(now=now, batch_size=settings.REMINDER_BATCH_SIZE)
+    requeued = dispatcher.requeue_abandoned(
         now=now, older_than=datetime.timedelta(seconds=settings.REMINDER_RECOVER_AFTER)
     )
     return {"queued": queued, "requeued": requeued}
 
 
 @shared_task(
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    # A database error before the send gave the claim back (retrying); the SMTP server was not contacted.
-    autoretry_for=(reminders.TransientSendError, DatabaseError),
+    # A database error: the deliveries not yet claimed are still claimable; the next try takes them.
+    autoretry_for=(DatabaseError,),
     retry_backoff=settings.REMINDER_RETRY_BACKOFF,
     retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
     retry_jitter=True,
-    # reminder_send records the last attempt as failed itself; this is only a backstop.
+    # The sender records a delivery's last attempt as failed itself; this is only a backstop.
     max_retries=settings.REMINDER_MAX_ATTEMPTS,
-    # A send that outlives this is killed, so a claim older than REMINDER_RECOVER_AFTER
+    # A batch that outlives this is killed, so a claim older than REMINDER_RECOVER_AFTER
     # can only belong to a dead worker.
     time_limit=settings.REMINDER_SEND_TIME_LIMIT,
 )
-def send_reminder(delivery_id):
-    return reminders.reminder_send(delivery_id=delivery_id)
+def send_reminders(self, delivery_ids):
+    """Send one batch; the deliveries a transient SMTP error hit are tried again, alone, after a backoff.
+
+    The batch stops claiming at half its time limit and queues what is left as a new task, so
+    a slow SMTP server slows the batches down instead of getting them killed.
+    """
+    result = sender.send_batch(
+        delivery_ids=delivery_ids, deadline=time.monotonic() + settings.REMINDER_SEND_TIME_LIMIT / 2
+    )
+    if result.postponed:
+        dispatcher.enqueue(result.postponed)
+    if result.retry:
+        countdown = get_exponential_backoff_interval(
+            factor=settings.REMINDER_RETRY_BACKOFF,
+            retries=self.request.retries,
+            maximum=settings.REMINDER_RETRY_BACKOFF_MAX,
+            full_jitter=True,
+        )
+        raise self.retry(args=[result.retry], countdown=countdown)
+    # How many of each outcome, for the worker's log; each delivery's own is in the admin.
+    return dict(collections.Counter(result.outcomes.values()))

@@ -4,5 +4,4 @@ from . import api
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
-    path("profile/", api.ProfileView.as_view(), name="api-profile"),
 ]

@@ -42,7 +42,7 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    """What the profile page changes; saved by tracker.logs.profile_update, never by save()."""
+    """What the profile page changes; saved by tracker.profile.profile_update, never by save()."""
 
     email = forms.EmailField(label="Email")
     timezone = timezone_field(guess=False)

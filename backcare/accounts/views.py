@@ -1,20 +1,13 @@
-import copy
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
-from routines.selfcheck import CAUSES, assess
-from tracker.logs import latest_self_check, profile_update
-
-from .forms import ProfileForm, QueuedPasswordResetForm, SignupForm
+from .forms import QueuedPasswordResetForm, SignupForm
+from .tokens import api_token_regenerate
 
 
 def signup(request):
@@ -38,44 +31,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL}
-
-
-def api_token_for(user) -> Token:
-    return Token.objects.get_or_create(user=user)[0]
-
-
-def api_token_regenerate(*, user) -> Token:
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
-
-
-@login_required
-def profile(request):
-    user = request.user
-    # The form validates a copy, so a refused change never shows as if it were saved.
-    form = ProfileForm(request.POST or None, instance=copy.copy(user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile_update(user=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Profile saved.")
-            return redirect("profile")
-    check = latest_self_check(user)
-    result = assess(pelvis=check.pelvis, causes=check.causes) if check else None
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "self_check": check,
-            "self_check_result": result,
-            "cause_titles": [CAUSES[cause][0] for cause in check.causes if cause in CAUSES] if check else [],
-            "token": api_token_for(user),
-        },
-    )
 
 
 @login_required

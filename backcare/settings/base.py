@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -188,10 +189,14 @@ if REDIS_URL:
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
         "global_keyprefix": env.str("CELERY_KEY_PREFIX", default=""),
     }
+# The reminder dispatcher runs at second 0 of every minute (a crontab, not an interval counted
+# from beat's start), so a slot due at 07:30 is claimed at 07:30. Tests and drills set a
+# short interval in seconds instead.
+REMINDER_DISPATCH_INTERVAL = env.float("REMINDER_DISPATCH_INTERVAL", default=0.0)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {
         "task": "tracker.tasks.dispatch_reminders",
-        "schedule": env.float("REMINDER_DISPATCH_INTERVAL", default=60.0),
+        "schedule": REMINDER_DISPATCH_INTERVAL or crontab(minute="*"),
     },
     "worker-heartbeat": {"task": "backcare.tasks.heartbeat", "schedule": 60.0},
 }
@@ -199,15 +204,18 @@ if CELERY_BROKER_URL.startswith("sqla+"):
     # kombu's SQLAlchemy transport keeps every message it has handed out (backcare/tasks.py).
     CELERY_BEAT_SCHEDULE["prune-broker"] = {"task": "backcare.tasks.prune_broker", "schedule": 3600.0}
 
-# --- Reminders (tracker/reminders.py, tracker/tasks.py) ----------------------------
+# --- Reminders (tracker/reminders/, tracker/tasks.py) ----------------------------
+# Due schedules the dispatcher claims per transaction, and deliveries per send task (one
+# SMTP connection each).
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+REMINDER_SEND_BATCH_SIZE = env.int("REMINDER_SEND_BATCH_SIZE", default=100)
 # A transient SMTP error is retried within 30 s, 60 s, 120 s, 240 s (full jitter,
 # capped at 10 minutes); the fifth failure is recorded as failed.
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=30)
 REMINDER_RETRY_BACKOFF_MAX = env.int("REMINDER_RETRY_BACKOFF_MAX", default=600)
-# A worker killed mid-send leaves its delivery claimed; the hard time limit bounds how
-# long a live send can hold a claim, so a claim older than REMINDER_RECOVER_AFTER
+# A worker killed mid-batch leaves one delivery claimed; the hard time limit bounds how
+# long a live batch can hold a claim, so a claim older than REMINDER_RECOVER_AFTER
 # belongs to a dead worker. A delivery still waiting that long has lost its message
 # (a broker without redelivery) and is queued again.
 REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=120)

@@ -4,7 +4,8 @@ import datetime
 
 import time_machine
 
-from tracker.reminders import schedule_update
+from tracker.reminders.schedule import schedule_update
+from tracker.reminders.sender import send_batch
 
 
 def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, timezone=None):
@@ -18,3 +19,8 @@ def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, tim
             weekdays=weekdays,
             skip_if_done=True,
         )
+
+
+def send_one(delivery_id):
+    """Send one delivery as a batch of one, as the send task does; returns what became of it."""
+    return send_batch(delivery_ids=[delivery_id]).outcomes[delivery_id]

@@ -1,24 +1,30 @@
-"""What one reminder costs the database: the same few queries whatever the user's routine and history."""
+"""What reminders cost the database: a batch loads in the same few queries whatever its size, then two per email."""
 
 import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from tracker import progress
-from tracker.models import Delivery, PainEntry, ReminderSchedule, Session
-from tracker.reminders import reminder_send
+from tracker.models import Delivery, PainEntry, ReminderSchedule, SelfCheck, Session
+from tracker.reminders.sender import send_batch
 
 from .logs_helpers import make_program, make_routine
+from .reminders_helpers import send_one
 
 UTC = datetime.UTC
 SLOT = datetime.datetime(2026, 6, 12, 5, 30, tzinfo=UTC)  # Friday 07:30 in Paris
 TODAY = datetime.date(2026, 6, 12)
-# Claim; load (delivery, user, schedule, program, item); a session that day?; the content item;
-# today's routine in two (the program's day or what helped, then the routine's steps; with
-# neither, the last self-check); the last week's sessions; the last two weeks' pain; record.
-QUERIES_PER_REMINDER = 9
+# What a batch loads, whatever its size: the deliveries (with user, schedule, program, item);
+# who logged a session that day; today's routines (the programs' days, what helped, the last
+# self-checks, what the self-check recommends: three per distinct set of answers, the
+# routines, their steps); the week in review (sessions, pain); the rotation (the items, what
+# each user was sent).
+QUERIES_PER_BATCH = 14
+# Then, for each email: its claim just before the SMTP transaction, and its record just after.
+QUERIES_PER_EMAIL = 2
 
 
 @pytest.fixture(autouse=True)
@@ -36,10 +42,10 @@ def days_ago(days):
     return TODAY - datetime.timedelta(days=days)
 
 
-def test_a_reminder_to_a_new_user_takes_at_most_nine_queries(alice, django_assert_max_num_queries):
+def test_a_reminder_to_a_new_user_costs_one_batch_and_one_email(alice, django_assert_max_num_queries):
     delivery = due(alice)
-    with django_assert_max_num_queries(QUERIES_PER_REMINDER):
-        assert reminder_send(delivery_id=delivery.pk) == "sent"
+    with django_assert_max_num_queries(QUERIES_PER_BATCH + QUERIES_PER_EMAIL):
+        assert send_one(delivery.pk) == "sent"
 
 
 def test_a_programs_routine_costs_no_query_per_step(alice, django_assert_max_num_queries):
@@ -48,8 +54,8 @@ def test_a_programs_routine_costs_no_query_per_step(alice, django_assert_max_num
     alice.program_started_on = TODAY
     alice.save()
     delivery = due(alice)
-    with django_assert_max_num_queries(QUERIES_PER_REMINDER):
-        assert reminder_send(delivery_id=delivery.pk) == "sent"
+    with django_assert_max_num_queries(QUERIES_PER_BATCH + QUERIES_PER_EMAIL):
+        assert send_one(delivery.pk) == "sent"
 
 
 def test_two_weeks_of_sessions_and_pain_cost_no_more_queries(alice, django_assert_max_num_queries):
@@ -60,8 +66,37 @@ def test_two_weeks_of_sessions_and_pain_cost_no_more_queries(alice, django_asser
         )
         PainEntry.objects.create(user=alice, date=days_ago(days), score=5, context="walking")
     delivery = due(alice)
-    with django_assert_max_num_queries(QUERIES_PER_REMINDER):
-        assert reminder_send(delivery_id=delivery.pk) == "sent"
+    with django_assert_max_num_queries(QUERIES_PER_BATCH + QUERIES_PER_EMAIL):
+        assert send_one(delivery.pk) == "sent"
+
+
+def test_a_batch_loads_in_the_same_queries_whatever_its_size_and_its_people(db, django_assert_max_num_queries):
+    # Thirty people, every way of choosing today's routine among them, in two time zones.
+    User = get_user_model()
+    program = make_program(routine=make_routine("test-program-routine", steps=3))
+    helping = make_routine("test-helping-routine", steps=2)
+    deliveries = []
+    for n in range(30):
+        user = User.objects.create_user(
+            f"person{n}", f"person{n}@example.com", timezone=["Europe/Paris", "Asia/Tokyo"][n % 2]
+        )
+        if n % 3 == 0:
+            user.program, user.program_started_on = program, TODAY
+            user.save()
+        elif n % 3 == 1:
+            Session.objects.create(
+                user=user, routine=helping, date=days_ago(2), duration_minutes=10, pain_before=6, pain_after=3
+            )
+            PainEntry.objects.create(user=user, date=days_ago(1), score=4, context="walking")
+        else:
+            SelfCheck.objects.create(
+                user=user, date=days_ago(3), pelvis="tuck", causes=["prolonged-standing-walking"], chain="posterior"
+            )
+        deliveries.append(due(user))
+    with django_assert_max_num_queries(QUERIES_PER_BATCH + QUERIES_PER_EMAIL * len(deliveries)):
+        result = send_batch(delivery_ids=[delivery.pk for delivery in deliveries])
+    assert set(result.outcomes.values()) == {"sent"}
+    assert len(mail.outbox) == len(deliveries)
 
 
 def test_the_reminder_gives_the_routines_estimated_minutes(alice):
@@ -69,7 +104,7 @@ def test_the_reminder_gives_the_routines_estimated_minutes(alice):
     alice.program = make_program(routine=routine)
     alice.program_started_on = TODAY
     alice.save()
-    reminder_send(delivery_id=due(alice).pk)
+    send_one(due(alice).pk)
     message = mail.outbox[0]
     assert f"about {routine.estimated_minutes} min" in message.subject
     assert f"about {routine.estimated_minutes} minutes" in message.body

@@ -2,14 +2,17 @@
 
 import datetime
 import threading
+from types import SimpleNamespace
 
 import pytest
+import time_machine
+from celery.schedules import crontab
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
 
 from tracker import tasks
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
-from tracker.reminders import dispatch_due, requeue_abandoned
+from tracker.reminders.dispatcher import dispatch_due, requeue_abandoned
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 6, 12, 6, 0, tzinfo=UTC)
@@ -18,11 +21,23 @@ RECOVER_AFTER = datetime.timedelta(minutes=15)
 
 
 @pytest.fixture
-def queued_ids(monkeypatch):
-    """The ids handed to the broker; the broker itself is not under test here."""
-    ids = []
-    monkeypatch.setattr(tasks.send_reminder, "delay", ids.append)
-    return ids
+def published(monkeypatch):
+    """What was handed to the broker: each send task's batch of ids, and every id; the broker itself
+    is not under test here."""
+    published = SimpleNamespace(batches=[], ids=[])
+
+    def publish(args=None, kwargs=None, **options):
+        (delivery_ids,) = args
+        published.batches.append(delivery_ids)
+        published.ids.extend(delivery_ids)
+
+    monkeypatch.setattr(tasks.send_reminders, "apply_async", publish)
+    return published
+
+
+@pytest.fixture
+def queued_ids(published):
+    return published.ids
 
 
 def make_due_users(count, *, prefix="user", due_at=SLOT):
@@ -83,6 +98,30 @@ def test_an_existing_delivery_for_the_slot_is_not_duplicated(db, alice):
 def test_batches_cover_every_due_schedule(db):
     make_due_users(25)
     assert dispatch_due(now=NOW, batch_size=10) == 25
+
+
+def test_the_deliveries_go_to_the_broker_in_batches_of_the_send_batch_size(
+    db, published, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_SEND_BATCH_SIZE = 10
+    make_due_users(25)
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch_due(now=NOW, batch_size=100)
+    assert [len(batch) for batch in published.batches] == [10, 10, 5]
+    assert sorted(published.ids) == sorted(Delivery.objects.values_list("pk", flat=True))
+
+
+def test_beat_runs_the_dispatcher_at_the_start_of_every_minute(settings):
+    # A crontab, not an interval counted from whenever beat started: at 07:29:59.5 the next run
+    # is half a second away, and at 07:30:00 it is due.
+    schedule = settings.CELERY_BEAT_SCHEDULE["dispatch-reminders"]["schedule"]
+    assert isinstance(schedule, crontab)
+    last_run = datetime.datetime(2026, 6, 12, 5, 29, 0, 200000, tzinfo=UTC)
+    with time_machine.travel(datetime.datetime(2026, 6, 12, 5, 29, 59, 500000, tzinfo=UTC), tick=False):
+        due, wait = schedule.is_due(last_run)
+        assert (due, wait) == (False, 0.5)
+    with time_machine.travel(datetime.datetime(2026, 6, 12, 5, 30, 0, tzinfo=UTC), tick=False):
+        assert schedule.is_due(last_run)[0]
 
 
 def test_its_cost_follows_the_due_users_not_all_users(db, django_assert_num_queries):

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
-from tracker.reminders import dispatch_due, schedule_refresh
+from tracker.reminders.dispatcher import dispatch_due
+from tracker.reminders.schedule import schedule_refresh
 
 from .reminders_helpers import remind
 

@@ -31,6 +31,8 @@ def worker_env(port):
         "REMINDER_RETRY_BACKOFF_MAX": "2",
         "REMINDER_SEND_TIME_LIMIT": "8",
         "REMINDER_RECOVER_AFTER": str(RECOVER_AFTER),
+        # Batches of five, so that a kill lands mid-batch and the time limit covers a whole one.
+        "REMINDER_SEND_BATCH_SIZE": "5",
         # Redis only: hand back a dead worker's unacknowledged tasks after 30 s, not an hour.
         "CELERY_VISIBILITY_TIMEOUT": "30",
     }

@@ -6,7 +6,8 @@ import time_machine
 from django.urls import reverse
 
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
-from tracker.reminders import MAX_MISSED_RECORDED, dispatch_due
+from tracker.reminders.dispatcher import dispatch_due
+from tracker.reminders.slots import MAX_MISSED_RECORDED
 
 from .reminders_helpers import remind
 

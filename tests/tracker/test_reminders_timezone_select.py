@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tracker.models import ReminderSchedule
-from tracker.reminders import schedule_update
+from tracker.reminders.schedule import schedule_update
 
 URL = reverse("tracker:reminders")
 NOW = datetime.datetime(2026, 6, 12, 8, 0, tzinfo=datetime.UTC)  # Friday, 10:00 in Paris

@@ -8,7 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
-from tracker.reminders import dispatch_due, reminder_send, unsubscribe_token
+from tracker.reminders.dispatcher import dispatch_due
+from tracker.reminders.schedule import unsubscribe_token
+
+from .reminders_helpers import send_one
 
 SLOT = datetime.datetime(2026, 6, 12, 5, 30, tzinfo=datetime.UTC)
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -81,7 +84,7 @@ def test_unsubscribing_twice_is_harmless(provider, subscribed):
 
 def test_the_link_in_the_email_header_is_the_one_that_works(provider, subscribed):
     Delivery.objects.create(user=subscribed, slot_at=SLOT)
-    reminder_send(delivery_id=Delivery.objects.get().pk)
+    send_one(Delivery.objects.get().pk)
     header = mail.outbox[0].extra_headers["List-Unsubscribe"]
     path = header.strip("<>").split("://", 1)[1].split("/", 1)[1]
     provider.post(f"/{path}", ONE_CLICK)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from backcare.accounts.timezones import validate_timezone
 from backcare.api import validation_errors_as_400
 
-from ..reminders import schedule_for, schedule_update
+from ..reminders.schedule import schedule_for, schedule_update
 
 
 @extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "07:30"})

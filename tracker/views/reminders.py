@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from backcare.accounts.forms import timezone_field
 
-from ..reminders import WEEKDAYS, schedule_for, schedule_update, unsubscribe, user_for_unsubscribe_token
+from ..reminders.schedule import schedule_for, schedule_update, unsubscribe, user_for_unsubscribe_token
+from ..reminders.slots import WEEKDAYS
 
 RECENT_DELIVERIES = 5
 

@@ -1,0 +1,100 @@
+"""What a reminder says: today's routine, the last week in two lines, and one item of the rotation.
+
+Built for a whole batch of deliveries at once, in a few queries whatever its size (the
+routines, the week in review and the rotation each ask once per batch), then rendered by
+the email channel from the ``tracker/emails/reminder`` templates.
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+from .. import plans, progress
+from ..models import Delivery
+from . import email
+from .rotation import next_items
+from .schedule import unsubscribe_token
+from .slots import local_day
+
+TEMPLATE = "tracker/emails/reminder"
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def pain_trend(pain: dict) -> str:
+    """One line on the last week's pain, from progress's pain figures over the last two weeks."""
+    average, change = pain["last_week_average"], pain["change"]
+    if average is None:
+        return "No pain check-ins this week: a ten-second check-in helps you see what works."
+    line = f"Pain this week: {average:g}/10 on average"
+    if change is None:
+        return f"{line}."
+    if change < 0:
+        return f"{line}, down {-change:g} from the week before."
+    if change > 0:
+        return f"{line}, up {change:g} from the week before."
+    return f"{line}, the same as the week before."
+
+
+def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
+    """{delivery id: its template context} for deliveries whose ``user`` (and its program) is loaded.
+
+    A delivery with no content item yet gets the next of its user's rotation (a retry keeps
+    the first pick: the sender's claim stores it).
+    """
+    todays = {delivery.user_id: local_day(delivery.slot_at, delivery.user.timezone) for delivery in deliveries}
+    routines = plans.todays_routines(
+        [(delivery.user, todays[delivery.user_id]) for delivery in deliveries], with_steps=True
+    )
+    weeks = progress.weeks_in_review(todays)
+    picks = next_items([delivery.user_id for delivery in deliveries if delivery.content_item_id is None])
+    links = {
+        "catalog_url": absolute_url(reverse("routines:catalog")),
+        "self_check_url": absolute_url(reverse("routines:self-check")),
+        "settings_url": absolute_url(reverse("tracker:reminders")),
+    }
+    log_url = absolute_url(reverse("tracker:session-new"))
+    contexts = {}
+    for delivery in deliveries:
+        user = delivery.user
+        if delivery.content_item_id is None:
+            delivery.content_item = picks[user.pk]
+        routine, why = routines[user.pk]
+        week = weeks[user.pk]
+        contexts[delivery.pk] = {
+            **links,
+            "user": user,
+            "today": todays[user.pk],
+            "routine": routine,
+            "why": why,
+            "player_url": absolute_url(reverse("tracker:player", args=[routine.slug])) if routine else "",
+            "log_url": log_url + (f"?{urlencode({'routine': routine.slug})}" if routine else ""),
+            "unsubscribe_url": absolute_url(reverse("tracker:unsubscribe", args=[unsubscribe_token(user)])),
+            "sessions": week["sessions"],
+            "minutes": week["minutes"],
+            "pain_line": pain_trend(week["pain"]),
+            "item": delivery.content_item,
+        }
+    return contexts
+
+
+def reminder_email(delivery: Delivery, context: dict):
+    """The reminder for one delivery, from its context, with the headers every reminder carries."""
+    host = urlsplit(settings.SITE_URL).hostname or "backcare.localhost"
+    headers = {
+        # RFC 8058: a mail provider may POST to this URL to unsubscribe in one click.
+        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        # The same id on every attempt lets a receiving server drop a duplicate.
+        "Message-ID": f"<reminder-{delivery.pk}.{delivery.slot_at:%Y%m%d%H%M}@{host}>",
+        "Auto-Submitted": "auto-generated",
+    }
+    return email.message(TEMPLATE, to=delivery.user.email, context=context, headers=headers)
+
+
+def reminder_message(delivery: Delivery):
+    """The reminder for one delivery on its own (the batch path does the same for many)."""
+    return reminder_email(delivery, reminder_contexts([delivery])[delivery.pk])

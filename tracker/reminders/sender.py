@@ -1,0 +1,179 @@
+"""The sender: one batch of deliveries, each sent at most once, over one SMTP connection.
+
+For a batch: load what it needs in a few queries (the deliveries with their users,
+schedules and programs; who logged a session on their day; the content of every email),
+decide the skips, render, then for each email in turn claim its delivery with a
+conditional UPDATE, hand it to the SMTP server, and record the answer. So:
+
+- a redelivered batch skips whatever is already claimed or settled;
+- a worker killed mid-batch leaves at most one delivery claimed and unanswered (per
+  process); the dispatcher's recovery finds it and settles it as uncertain, never sends it
+  again;
+- a transient SMTP error (4xx, a dropped connection) marks that delivery for a retry and the
+  batch goes on; a permanent one (5xx) fails that delivery alone.
+"""
+
+import dataclasses
+import datetime
+import logging
+import time
+
+from django.conf import settings
+from django.utils import timezone as django_timezone
+
+from ..models import Delivery, DeliveryStatus, ReminderSchedule, Session
+from . import email
+from .content import reminder_contexts, reminder_email
+from .schedule import TURNED_OFF
+from .slots import local_day
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class BatchResult:
+    """What became of each delivery of a batch ({id: outcome}) and which ones to try again.
+
+    Outcomes: 'sent', 'skipped', 'failed', 'retrying', 'uncertain' (a dead worker's claim
+    found), 'in progress' (another live attempt holds the claim), 'already <status>', 'missing',
+    'postponed' (not claimed before the batch's deadline; still claimable).
+    """
+
+    outcomes: dict[int, str] = dataclasses.field(default_factory=dict)
+
+    def _with(self, outcome: str) -> list[int]:
+        return [pk for pk, found in self.outcomes.items() if found == outcome]
+
+    @property
+    def retry(self) -> list[int]:
+        return self._with("retrying")
+
+    @property
+    def postponed(self) -> list[int]:
+        return self._with("postponed")
+
+
+def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
+    """Why this reminder should not be sent now, or '' to send it (the one place for this decision).
+
+    ``session_logged``: the person logged a session on the slot's local day.
+    """
+    user = delivery.user
+    if not user.is_active:
+        return "The account is inactive."
+    if not user.email:
+        return "The account has no email address."
+    try:
+        schedule = user.reminder_schedule
+    except ReminderSchedule.DoesNotExist:
+        schedule = None
+    if schedule is None or not schedule.enabled:
+        return TURNED_OFF
+    if schedule.skip_if_done and session_logged:
+        return f"A session was already logged on {local_day(delivery.slot_at, user.timezone):%Y-%m-%d}."
+    return ""
+
+
+def _sessions_logged(deliveries: list[Delivery]) -> set[tuple[int, datetime.date]]:
+    """(user id, date) of the deliveries' local days that have a session, in one query."""
+    days = {delivery.user_id: local_day(delivery.slot_at, delivery.user.timezone) for delivery in deliveries}
+    if not days:
+        return set()
+    logged = Session.objects.filter(user_id__in=days, date__in=set(days.values())).values_list("user_id", "date")
+    return set(logged)
+
+
+def _settled_elsewhere(delivery_ids, now: datetime.datetime) -> dict[int, str]:
+    """Outcomes for deliveries that were not claimable: settled, held by a live send, or a dead one's."""
+    outcomes = dict.fromkeys(delivery_ids, "missing")
+    stale_before = now - datetime.timedelta(seconds=settings.REMINDER_RECOVER_AFTER)
+    for delivery in Delivery.objects.filter(pk__in=delivery_ids).only("status", "claimed_at"):
+        if delivery.status != DeliveryStatus.SENDING:
+            outcomes[delivery.pk] = f"already {delivery.status}"
+        elif delivery.claimed_at and delivery.claimed_at < stale_before:
+            # The send time limit is shorter than this, so the claimant is dead; whether its
+            # email went out is unknown, and sending again could make it two.
+            stale = Delivery.objects.abandon_stale_claim(delivery.pk, claimed_at=delivery.claimed_at, now=now)
+            outcomes[delivery.pk] = "uncertain" if stale else "in progress"
+        else:
+            outcomes[delivery.pk] = "in progress"
+    return outcomes
+
+
+def _retry_or_fail(delivery: Delivery, kind: str, error: str) -> tuple[str, str]:
+    """(status, error to record) after an unsuccessful SMTP transaction; the claim counted the attempt."""
+    attempts = delivery.attempts + 1
+    if kind == email.TRANSIENT and attempts < settings.REMINDER_MAX_ATTEMPTS:
+        return DeliveryStatus.RETRYING, error
+    if kind == email.TRANSIENT:
+        return DeliveryStatus.FAILED, f"Gave up after {attempts} attempts: {error}"
+    return DeliveryStatus.FAILED, error
+
+
+def send_batch(*, delivery_ids, deadline: float | None = None) -> BatchResult:
+    """Send the reminders of these deliveries, each at most once; see the module's docstring.
+
+    ``deadline`` (a ``time.monotonic()`` value): no delivery is claimed after it; the ones left
+    are 'postponed', still claimable, for the caller to queue again. A slow SMTP server then
+    never lets a batch run into its hard time limit, which would leave one delivery uncertain.
+    """
+    result = BatchResult()
+    now = django_timezone.now()
+    deliveries = list(
+        Delivery.objects.claimable()
+        .filter(pk__in=delivery_ids)
+        .select_related("user__reminder_schedule", "user__program", "content_item")
+        .order_by("pk")
+    )
+    loaded = {delivery.pk for delivery in deliveries}
+    result.outcomes.update(_settled_elsewhere([pk for pk in delivery_ids if pk not in loaded], now))
+
+    logged = _sessions_logged(deliveries)
+    to_send = []
+    for delivery in deliveries:
+        day = local_day(delivery.slot_at, delivery.user.timezone)
+        reason = skip_reason(delivery, session_logged=(delivery.user_id, day) in logged)
+        if not reason:
+            to_send.append(delivery)
+        elif Delivery.objects.settle_unsent(delivery.pk, now=now, status=DeliveryStatus.SKIPPED, skip_reason=reason):
+            result.outcomes[delivery.pk] = "skipped"
+        else:
+            result.outcomes[delivery.pk] = "in progress"
+
+    contexts = reminder_contexts(to_send)
+    with email.Outbox() as outbox:
+        for delivery in to_send:
+            if deadline is not None and time.monotonic() >= deadline:
+                result.outcomes[delivery.pk] = "postponed"
+            else:
+                result.outcomes[delivery.pk] = _send_one(delivery, contexts[delivery.pk], outbox)
+    return result
+
+
+def _send_one(delivery: Delivery, context: dict, outbox: email.Outbox) -> str:
+    try:
+        message = reminder_email(delivery, context)
+    except Exception as exc:
+        # Nothing reached the SMTP server: a plain failure, visible in the admin.
+        logger.exception("reminder %s could not be rendered", delivery.pk)
+        error = f"Could not render the email: {exc!r}"
+        settled = Delivery.objects.settle_unsent(
+            delivery.pk, now=django_timezone.now(), status=DeliveryStatus.FAILED, error=error
+        )
+        return "failed" if settled else "in progress"
+    # Claimed immediately before its SMTP transaction, with the content item it carries
+    # (so that a retry carries the same one).
+    if not Delivery.objects.claim(delivery.pk, now=django_timezone.now(), content_item=delivery.content_item):
+        return "in progress"
+    try:
+        outbox.send(message)
+    except Exception as exc:
+        kind, error = email.classify_error(exc)
+        status, error = _retry_or_fail(delivery, kind, error)
+        Delivery.objects.record(delivery.pk, now=django_timezone.now(), status=status, error=error)
+        if status == DeliveryStatus.FAILED:
+            logger.warning("reminder %s failed: %s", delivery.pk, error)
+        return status
+    now = django_timezone.now()
+    Delivery.objects.record(delivery.pk, now=now, status=DeliveryStatus.SENT, sent_at=now, error="")
+    return "sent"
