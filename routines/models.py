@@ -3,7 +3,10 @@ import math
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.templatetags.static import static
 from django.urls import reverse
+
+from .figures import exercise_figure_name, motion_figure_name, muscle_figure_name
 
 
 class Chain(models.TextChoices):
@@ -50,6 +53,11 @@ class Muscle(models.Model):
     def get_absolute_url(self):
         return reverse("routines:muscle", args=[self.slug])
 
+    @property
+    def figure(self) -> str:
+        """The body map with this muscle shown (a static file written by ``manage.py draw_figures``)."""
+        return static(muscle_figure_name(self.slug))
+
 
 class ExerciseQuerySet(models.QuerySet):
     def for_muscle(self, slug):
@@ -91,6 +99,16 @@ class Exercise(models.Model):
     @property
     def steps(self) -> list[str]:
         return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+
+    @property
+    def figure(self) -> str:
+        """Start and end position side by side (a static file written by ``manage.py draw_figures``)."""
+        return static(exercise_figure_name(self.slug))
+
+    @property
+    def motion_figure(self) -> str:
+        """One panel moving between the positions, for the guided player."""
+        return static(motion_figure_name(self.slug))
 
 
 # Seconds a person needs beyond the holds themselves: getting into position for a

@@ -146,9 +146,7 @@ class PainEntry(models.Model):
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="painentry_notes_length"
             ),
-            models.CheckConstraint(
-                condition=Q(side="") | Q(side__in=PainSide.values), name="painentry_side_known"
-            ),
+            models.CheckConstraint(condition=Q(side="") | Q(side__in=PainSide.values), name="painentry_side_known"),
         ]
 
     def __str__(self):
