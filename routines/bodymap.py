@@ -23,6 +23,7 @@ GAP = 30
 CENTRE = VIEW_WIDTH / 2
 VIEWS = ("front", "back")
 SIDES = ("right", "left")
+NAMESPACE = ' xmlns="http://www.w3.org/2000/svg"'
 
 
 @dataclass(frozen=True)
@@ -227,9 +228,10 @@ def svg(
     bodies = "".join(_body(view, origins[view], frame.label_y) for view in VIEWS)
     regions = "".join(_region("muscle", region, MUSCLE_SHAPES[region.slug], origins) for region in muscles)
     regions += "".join(_region("area", region, AREA_SHAPES[region.slug], origins) for region in areas)
+    # A standalone file names its namespace and carries its stylesheet; a page's inline map needs neither.
     inner_style = f"<style>{style}</style>" if style else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}"'
+        f'<svg{NAMESPACE if style else ""} viewBox="0 0 {frame.width} {frame.height}"'
         f' class="body-map {layout} {classes}"'
         f' id="{element_id}" role="group" aria-labelledby="{element_id}-title" aria-describedby="{element_id}-desc">'
         f'<title id="{element_id}-title">{escape(title)}</title>'

@@ -110,3 +110,21 @@ def test_the_progress_api_and_page_show_pain_by_area(alice_api, alice_client, al
     assert body["pain"]["by_area"] == [{"area": "outer-hip", "side": "left", "entries": 1, "average": 7.0}]
     content = alice_client.get(reverse("tracker:progress")).content.decode()
     assert 'data-area="outer-hip" data-side="left"' in content
+
+
+def test_the_log_function_refuses_an_unknown_area_whoever_calls_it(alice):
+    from django.core.exceptions import ValidationError
+
+    from tracker.logs import pain_entry_log
+
+    with pytest.raises(ValidationError) as refused:
+        pain_entry_log(user=alice, date=datetime.date(2026, 6, 14), score=3, context="rest", areas=["outer-hip", "ear"])
+    assert "areas" in refused.value.message_dict
+    assert not PainEntry.objects.exists()
+
+
+def test_the_database_refuses_an_unknown_side(alice):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        entry(alice, 14, "rest", 3, side="up")
