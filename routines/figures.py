@@ -17,7 +17,6 @@ at their joints, so the motion is the body moving, not one picture fading into a
 
 import math
 import tomllib
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -94,14 +93,6 @@ MARKS = {
         "quadratus-lumborum": ("trunk", 0.30, 6, 3, 10),
     },
 }
-
-
-@dataclass(frozen=True)
-class Figure:
-    """What a figure file says: its title and description, and the SVG text."""
-
-    name: str
-    svg: str
 
 
 def _n(value: float) -> str:
@@ -323,8 +314,15 @@ def _body(positions: list[dict], view: str, motion: _Motion, marks: dict, spine=
     return motion.translate(pelvis) + trunk + "</g>"
 
 
-PROP_TOPS = {"chair": lambda p: p.get("seat", 150) - 48, "bed": lambda p: p["top"], "box": lambda p: p["top"]}
-PROP_TOPS |= {"step": PROP_TOPS["bed"], "post": lambda p: p.get("top", 110), "mat-top": lambda p: p["top"]}
+# How high each prop reaches, so that the picture keeps it whole.
+PROP_TOPS = {
+    "chair": lambda prop: prop.get("seat", 150) - 48,
+    "bed": lambda prop: prop["top"],
+    "box": lambda prop: prop["top"],
+    "step": lambda prop: prop["top"],
+    "post": lambda prop: prop.get("top", 110),
+    "mat-top": lambda prop: prop["top"],
+}
 
 
 def _extent(entry: dict, positions: list[dict]) -> tuple[float, float]:
@@ -451,7 +449,7 @@ def _document(
     )
 
 
-def exercise_figure(slug: str, entry: dict, *, name: str, stylesheet: str) -> str:
+def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
     """Start and end side by side: the figure of an exercise."""
     start, end = entry["start"], entry["end"]
     still = _Motion(animate=False, seconds=0, key_times="")
@@ -480,7 +478,7 @@ def exercise_figure(slug: str, entry: dict, *, name: str, stylesheet: str) -> st
     )
 
 
-def motion_figure(slug: str, entry: dict, *, name: str, stylesheet: str) -> str:
+def motion_figure(entry: dict, *, name: str, stylesheet: str) -> str:
     """One panel moving from the start to the end position, staying, and coming back."""
     seconds = entry.get("seconds", 6)
     motion = _Motion(animate=True, seconds=seconds, key_times="0;0.3;0.75;1")
@@ -498,7 +496,7 @@ def motion_figure(slug: str, entry: dict, *, name: str, stylesheet: str) -> str:
     )
 
 
-def pelvis_figure(key: str, entry: dict, *, stylesheet: str) -> str:
+def pelvis_figure(entry: dict, *, stylesheet: str) -> str:
     """One pelvic position, side view (the self-check's first question), cropped to the body:
     ``crop = [left, right]`` keeps the picture narrow enough for three side by side on a phone."""
     still = _Motion(animate=False, seconds=0, key_times="")
@@ -552,10 +550,10 @@ def all_figures(catalog: dict | None = None, poses: dict | None = None) -> dict[
     for exercise in catalog["exercises"]:
         slug = exercise["slug"]
         entry = poses[slug]
-        files[exercise_figure_name(slug)] = exercise_figure(slug, entry, name=exercise["name"], stylesheet=stylesheet)
-        files[motion_figure_name(slug)] = motion_figure(slug, entry, name=exercise["name"], stylesheet=stylesheet)
+        files[exercise_figure_name(slug)] = exercise_figure(entry, name=exercise["name"], stylesheet=stylesheet)
+        files[motion_figure_name(slug)] = motion_figure(entry, name=exercise["name"], stylesheet=stylesheet)
     for key in PELVIS_KEYS:
-        files[pelvis_figure_name(key)] = pelvis_figure(key, poses["pelvis"][key], stylesheet=stylesheet)
+        files[pelvis_figure_name(key)] = pelvis_figure(poses["pelvis"][key], stylesheet=stylesheet)
     muscles = [bodymap.MuscleInfo(m["slug"], m["name"], m["location"]) for m in catalog["muscles"]]
     for muscle in muscles:
         files[muscle_figure_name(muscle.slug)] = (

@@ -83,7 +83,7 @@ def test_a_muscle_figure_marks_that_muscle_and_no_other(api, client):
 
 def test_the_moving_figure_turns_its_joints_between_the_two_positions():
     poses = figures.load_poses()
-    text = figures.motion_figure("glute-bridge", poses["glute-bridge"], name="Glute bridge", stylesheet="")
+    text = figures.motion_figure(poses["glute-bridge"], name="Glute bridge", stylesheet="")
     animations = parse(text).iter(f"{SVG}animateTransform")
     rotated = [node.get("values") for node in animations if node.get("type") == "rotate"]
     assert rotated, "no joint moves"

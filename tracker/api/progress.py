@@ -44,7 +44,7 @@ def _requested_range(request):
 
 class PainAreaSerializer(serializers.Serializer):
     area = serializers.ChoiceField(choices=PainArea.choices)
-    side = serializers.ChoiceField(choices=[*PainSide.choices, ("", "Not given")])
+    side = serializers.ChoiceField(choices=PainSide.choices, allow_blank=True, help_text="Empty: not said.")
     entries = serializers.IntegerField()
     average = serializers.FloatField(help_text="Mean score of those entries.")
 
