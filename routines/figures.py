@@ -15,6 +15,7 @@ as the player then shows the first file instead). The segments are nested groups
 at their joints, so the motion is the body moving, not one picture fading into another.
 """
 
+import functools
 import math
 import tomllib
 from html import escape
@@ -536,6 +537,12 @@ def pelvis_figure_name(key: str) -> str:
 
 
 PELVIS_KEYS = ("neutral", "tuck", "arch")
+
+
+@functools.cache
+def drawn() -> frozenset[str]:
+    """The static names of the figure files there are (an exercise added in the admin has none yet)."""
+    return frozenset(f"routines/figures/{path.name}" for path in FIGURES_DIR.glob("*.svg"))
 
 
 def all_figures(catalog: dict | None = None, poses: dict | None = None) -> dict[str, str]:

@@ -6,7 +6,11 @@ from django.db.models import Prefetch, Q
 from django.templatetags.static import static
 from django.urls import reverse
 
-from .figures import exercise_figure_name, motion_figure_name, muscle_figure_name
+from .figures import drawn, exercise_figure_name, motion_figure_name, muscle_figure_name
+
+
+def _figure_url(name: str) -> str | None:
+    return static(name) if name in drawn() else None
 
 
 class Chain(models.TextChoices):
@@ -54,9 +58,9 @@ class Muscle(models.Model):
         return reverse("routines:muscle", args=[self.slug])
 
     @property
-    def figure(self) -> str:
+    def figure(self) -> str | None:
         """The body map with this muscle shown (a static file written by ``manage.py draw_figures``)."""
-        return static(muscle_figure_name(self.slug))
+        return _figure_url(muscle_figure_name(self.slug))
 
 
 class ExerciseQuerySet(models.QuerySet):
@@ -101,14 +105,15 @@ class Exercise(models.Model):
         return [line.strip() for line in self.instructions.splitlines() if line.strip()]
 
     @property
-    def figure(self) -> str:
-        """Start and end position side by side (a static file written by ``manage.py draw_figures``)."""
-        return static(exercise_figure_name(self.slug))
+    def figure(self) -> str | None:
+        """Start and end position side by side (a static file written by ``manage.py draw_figures``);
+        None for an exercise without pose data yet."""
+        return _figure_url(exercise_figure_name(self.slug))
 
     @property
-    def motion_figure(self) -> str:
+    def motion_figure(self) -> str | None:
         """One panel moving between the positions, for the guided player."""
-        return static(motion_figure_name(self.slug))
+        return _figure_url(motion_figure_name(self.slug))
 
 
 # Seconds a person needs beyond the holds themselves: getting into position for a

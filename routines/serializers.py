@@ -25,7 +25,10 @@ class ExerciseSerializer(serializers.ModelSerializer):
     instructions = serializers.ListField(source="steps", child=serializers.CharField(), read_only=True)
     dose = serializers.SerializerMethodField()
     figure = serializers.CharField(
-        read_only=True, help_text="Root-relative URL of an SVG: the start and end position, target muscles highlighted."
+        read_only=True,
+        allow_null=True,
+        help_text="Root-relative URL of an SVG: the start and end position, target muscles highlighted "
+        "(null for an exercise not drawn yet).",
     )
 
     class Meta:

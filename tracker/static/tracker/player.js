@@ -224,9 +224,12 @@
     $("step-caution").hidden = !step.caution;
     // The figure moves between the start and end positions; with reduced motion asked for,
     // the <source> picks the still one, start and end side by side.
-    $("step-figure-still").srcset = step.figure;
-    $("step-figure").src = step.motion_figure;
-    $("step-figure").alt = "How to do " + step.name + ": the start and end positions.";
+    $("step-picture").hidden = !step.figure;
+    if (step.figure) {
+      $("step-figure-still").srcset = step.figure;
+      $("step-figure").src = step.motion_figure;
+      $("step-figure").alt = "How to do " + step.name + ": the start and end positions.";
+    }
   };
 
   Player.prototype.renderCountdown = function () {
