@@ -88,3 +88,11 @@ def test_the_moving_figure_turns_its_joints_between_the_two_positions():
     rotated = [node.get("values") for node in animations if node.get("type") == "rotate"]
     assert rotated, "no joint moves"
     assert all(len(set(values.split(";"))) > 1 for values in rotated)
+
+
+@pytest.mark.django_db
+def test_an_exercise_added_without_pose_data_has_no_figure_yet(api):
+    from routines.models import Exercise
+
+    Exercise.objects.create(slug="wall-angel", name="Wall angel", kind="stretch", instructions="Stand.", caution="-")
+    assert api.get("/api/v1/exercises/wall-angel/").json()["figure"] is None
