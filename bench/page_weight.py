@@ -86,11 +86,19 @@ def main():
                 total_raw = len(html) + sum(len(body) for body in bodies.values())
                 total_wire = wire(html) + sum(wire(body) for body in bodies.values())
                 maps = "".join(BODY_MAP.findall(html.decode())).encode()
-                ours = wire(maps) + sum(wire(b) for a, b in bodies.items() if any(p in a for p in PICTURES))
-                rows.append((name, url, len(assets), total_raw, total_wire, ours))
-            print(f"{'page':18s} {'assets':>6s} {'raw KB':>8s} {'wire KB':>8s} {'pictures, wire KB':>18s}")
-            for name, _url, count, raw, wired, ours in rows:
-                print(f"{name:18s} {count:6d} {raw / 1024:8.1f} {wired / 1024:8.1f} {ours / 1024:18.1f}")
+                pictures = [b for a, b in bodies.items() if any(p in a for p in PICTURES)]
+                ours = wire(maps) + sum(wire(body) for body in pictures)
+                ours_raw = len(maps) + sum(len(body) for body in pictures)
+                rows.append((name, url, len(assets), total_raw, total_wire, ours, ours_raw))
+            print(
+                f"{'page':18s} {'assets':>6s} {'raw KB':>8s} {'wire KB':>8s}"
+                f" {'pictures, wire KB':>18s} {'pictures, raw KB':>17s}"
+            )
+            for name, _url, count, raw, wired, ours, ours_raw in rows:
+                print(
+                    f"{name:18s} {count:6d} {raw / 1024:8.1f} {wired / 1024:8.1f}"
+                    f" {ours / 1024:18.1f} {ours_raw / 1024:17.1f}"
+                )
             largest = max(rows, key=lambda row: row[5])
             print(f"largest share of pictures: {largest[0]} ({largest[5] / 1024:.1f} KB over the wire)")
     finally:
