@@ -19,7 +19,8 @@ class AutoSchema(openapi.AutoSchema):
 
     400 for bad input, 401 for a missing or bad token (even on a public operation: a bad
     token is refused before anything else), 403 for a browser session that writes without
-    its CSRF token, 404 for an id that is not yours or a page past the end, 429 when throttled.
+    its CSRF token, 404 for an id that is not yours or a page past the end, 415 for a body that
+    cannot be read (a broken multipart body, say), 429 when throttled.
     A status a view documents itself keeps the view's description.
     """
 
@@ -42,6 +43,8 @@ class AutoSchema(openapi.AutoSchema):
             errors["403"] = OpenApiResponse(ErrorSerializer, description="A browser session without its CSRF token.")
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             errors["404"] = OpenApiResponse(ErrorSerializer, description="Not one of yours, or a page past the end.")
+        if writes and self.method != "DELETE":
+            errors["415"] = OpenApiResponse(ErrorSerializer, description="A body in a media type that cannot be read.")
         if view.throttle_classes:
             errors["429"] = OpenApiResponse(ErrorSerializer, description="Too many requests: wait and try again.")
         return errors

@@ -3,7 +3,14 @@ import math
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.templatetags.static import static
 from django.urls import reverse
+
+from .figures import drawn, exercise_figure_name, motion_figure_name, muscle_figure_name
+
+
+def _figure_url(name: str) -> str | None:
+    return static(name) if name in drawn() else None
 
 
 class Chain(models.TextChoices):
@@ -50,6 +57,11 @@ class Muscle(models.Model):
     def get_absolute_url(self):
         return reverse("routines:muscle", args=[self.slug])
 
+    @property
+    def figure(self) -> str | None:
+        """The body map with this muscle shown (a static file written by ``manage.py draw_figures``)."""
+        return _figure_url(muscle_figure_name(self.slug))
+
 
 class ExerciseQuerySet(models.QuerySet):
     def for_muscle(self, slug):
@@ -91,6 +103,17 @@ class Exercise(models.Model):
     @property
     def steps(self) -> list[str]:
         return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+
+    @property
+    def figure(self) -> str | None:
+        """Start and end position side by side (a static file written by ``manage.py draw_figures``);
+        None for an exercise without pose data yet."""
+        return _figure_url(exercise_figure_name(self.slug))
+
+    @property
+    def motion_figure(self) -> str | None:
+        """One panel moving between the positions, for the guided player."""
+        return _figure_url(motion_figure_name(self.slug))
 
 
 # Seconds a person needs beyond the holds themselves: getting into position for a

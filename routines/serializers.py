@@ -5,9 +5,13 @@ from .selfcheck import CAUSES, PELVIS_CHOICES
 
 
 class MuscleSerializer(serializers.ModelSerializer):
+    figure = serializers.CharField(
+        read_only=True, help_text="Root-relative URL of an SVG: the body map with this muscle shown."
+    )
+
     class Meta:
         model = Muscle
-        fields = ["slug", "name", "chain", "summary", "location", "symptoms", "posture"]
+        fields = ["slug", "name", "chain", "summary", "location", "symptoms", "posture", "figure"]
 
 
 class DoseSerializer(serializers.Serializer):
@@ -20,10 +24,27 @@ class ExerciseSerializer(serializers.ModelSerializer):
     muscles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     instructions = serializers.ListField(source="steps", child=serializers.CharField(), read_only=True)
     dose = serializers.SerializerMethodField()
+    figure = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Root-relative URL of an SVG: the start and end position, target muscles highlighted "
+        "(null for an exercise not drawn yet).",
+    )
 
     class Meta:
         model = Exercise
-        fields = ["slug", "name", "kind", "muscles", "summary", "equipment", "instructions", "caution", "dose"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "muscles",
+            "summary",
+            "equipment",
+            "instructions",
+            "caution",
+            "dose",
+            "figure",
+        ]
 
     def get_dose(self, exercise) -> DoseSerializer:
         return {"hold_seconds": exercise.hold_seconds, "repetitions": exercise.repetitions, "sides": exercise.sides}

@@ -3,7 +3,8 @@
 Both formats carry the same records: every session, then every pain entry, then every
 saved self-check, each in date order, each tagged with ``type`` ("session", "pain" or
 "self_check"). The CSV is one table whose columns are the union of all kinds; a column
-that does not apply to a row is empty, and a self-check's causes are joined with ";".
+that does not apply to a row is empty, and a self-check's causes and a pain entry's areas are
+joined with ";".
 Rows are read with ``.iterator()`` and written in batches, so the memory used stays
 flat whatever the length of the history.
 """
@@ -32,13 +33,14 @@ SESSION_FIELDS = [
     "created_at",
     "updated_at",
 ]
-PAIN_FIELDS = ["id", "date", "score", "context", "notes", "created_at", "updated_at"]
+PAIN_FIELDS = ["id", "date", "score", "context", "side", "areas", "notes", "created_at", "updated_at"]
 SELF_CHECK_FIELDS = ["id", "date", "pelvis", "causes", "chain", "created_at"]
 CSV_COLUMNS = [
     "type",
     *SESSION_FIELDS[:-3],
     "score",
     "context",
+    "areas",
     "notes",
     "created_at",
     "updated_at",

@@ -15,8 +15,10 @@ from .models import (
     NOTES_MAX_LENGTH,
     PAIN_MAX,
     PAIN_MIN,
+    PainArea,
     PainContext,
     PainEntry,
+    PainSide,
     Session,
 )
 
@@ -122,6 +124,22 @@ class SessionForm(LogForm):
 class PainEntryForm(LogForm):
     score = pain_scale_field(label="How much does your back hurt?", required=True)
     context = forms.ChoiceField(label="When", choices=PainContext.choices, initial=PainContext.REST)
+    areas = forms.MultipleChoiceField(
+        label="Where does it hurt?",
+        choices=PainArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional. Tick every area that hurts, or tap them on the body map.",
+        error_messages={"invalid_choice": "Choose areas from the list."},
+    )
+    side = forms.ChoiceField(
+        label="Which side?",
+        choices=[("", "Not said"), *PainSide.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Your own left or right.",
+        error_messages={"invalid_choice": "Choose left, right, both sides or the middle."},
+    )
     notes = notes_field()
 
     class Meta:

@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from routines.models import Program, Routine
 from routines.selfcheck import assess
 
-from .models import DUPLICATE_PAIN_ENTRY, PainEntry, SelfCheck, Session
+from .models import DUPLICATE_PAIN_ENTRY, PainArea, PainEntry, SelfCheck, Session
 
 
 def validate_log_date(value: datetime.date, *, user, current: datetime.date | None = None) -> None:
@@ -136,7 +136,23 @@ def session_delete(*, session: Session) -> None:
 
 # --- Pain entries -----------------------------------------------------------------
 
-PAIN_ENTRY_FIELDS = ("date", "score", "context", "notes")
+PAIN_ENTRY_FIELDS = ("date", "score", "context", "side", "areas", "notes")
+UNKNOWN_AREA = "Unknown area “%(value)s”: choose from %(choices)s."
+
+
+def pain_areas_clean(areas) -> list[str]:
+    """Where it hurts, as stored: known area slugs, each once, in the body map's order."""
+    if areas is None:
+        return []
+    if isinstance(areas, str) or not isinstance(areas, list | tuple | set | frozenset):
+        raise ValidationError({"areas": [ValidationError("Give a list of area slugs.", code="invalid")]})
+    unknown = [area for area in areas if area not in PainArea.values]
+    if unknown:
+        message = ValidationError(
+            UNKNOWN_AREA, code="invalid_choice", params={"value": unknown[0], "choices": ", ".join(PainArea.values)}
+        )
+        raise ValidationError({"areas": [message]})
+    return [area for area in PainArea.values if area in areas]
 
 
 def _refuse_duplicate(entry: PainEntry) -> None:
@@ -162,8 +178,25 @@ def _save_pain_entry(entry: PainEntry) -> None:
         raise
 
 
-def pain_entry_log(*, user, date: datetime.date, score: int, context: str, notes: str = "") -> PainEntry:
-    entry = PainEntry(user=user, date=date, score=score, context=context, notes=notes or "")
+def pain_entry_log(
+    *,
+    user,
+    date: datetime.date,
+    score: int,
+    context: str,
+    side: str = "",
+    areas: list[str] | None = None,
+    notes: str = "",
+) -> PainEntry:
+    entry = PainEntry(
+        user=user,
+        date=date,
+        score=score,
+        context=context,
+        side=side or "",
+        areas=pain_areas_clean(areas),
+        notes=notes or "",
+    )
     _validate(entry, user=user, date_before=None, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
     return entry
@@ -171,7 +204,10 @@ def pain_entry_log(*, user, date: datetime.date, score: int, context: str, notes
 
 def pain_entry_update(*, entry: PainEntry, **changes) -> PainEntry:
     date_before = entry.date
+    if "areas" in changes:
+        changes = {**changes, "areas": pain_areas_clean(changes["areas"])}
     _apply(entry, changes, PAIN_ENTRY_FIELDS)
+    entry.side = entry.side or ""
     entry.notes = entry.notes or ""
     _validate(entry, user=entry.user, date_before=date_before, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)

@@ -94,11 +94,35 @@ class PainContext(models.TextChoices):
     NIGHT = "night", "At night"
 
 
+class PainSide(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both sides"
+    CENTER = "center", "In the middle"
+
+
+class PainArea(models.TextChoices):
+    """Where it hurts (PRODUCT.md §4.2), in the order the body map lists them, top to bottom."""
+
+    LOWER_BACK = "lower-back", "Lower back"
+    SIDE_OF_WAIST = "side-of-waist", "Side of the waist"
+    BUTTOCK = "buttock", "Buttock"
+    OUTER_HIP = "outer-hip", "Outer hip"
+    FRONT_OF_HIP = "front-of-hip", "Front of the hip"
+    GROIN = "groin", "Groin"
+    BACK_OF_THIGH = "back-of-thigh", "Back of the thigh"
+    OUTER_THIGH = "outer-thigh", "Outer thigh"
+    FRONT_OF_THIGH = "front-of-thigh", "Front of the thigh"
+
+
 class PainEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_entries")
     date = models.DateField(validators=date_validators)
     score = models.PositiveSmallIntegerField(validators=pain_validators)
     context = models.CharField(max_length=10, choices=PainContext.choices)
+    side = models.CharField(max_length=6, choices=PainSide.choices, blank=True)
+    # Area slugs (PainArea), each at most once, in PainArea's order; tracker.logs keeps them so.
+    areas = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, validators=notes_validators)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,10 +146,16 @@ class PainEntry(models.Model):
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="painentry_notes_length"
             ),
+            models.CheckConstraint(condition=Q(side="") | Q(side__in=PainSide.values), name="painentry_side_known"),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.date} · {self.context}: {self.score}"
+
+    @property
+    def area_labels(self) -> list[str]:
+        labels = dict(PainArea.choices)
+        return [labels.get(area, area) for area in self.areas]
 
 
 class Pelvis(models.TextChoices):

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
+from django.db.models import Count, Sum
 
 from routines.models import Chain, Exercise, Muscle, Routine, RoutineStep
 
-from .models import MAX_DATE, MIN_DATE, PainEntry, SelfCheck, Session
+from .models import MAX_DATE, MIN_DATE, PainArea, PainEntry, PainSide, SelfCheck, Session
 
 DEFAULT_DAYS = 30
 MAX_YEARS = 5
@@ -373,9 +374,38 @@ def _pain_figures(averages: tuple[float | None, float | None, float | None]) -> 
     }
 
 
+def pain_by_area(user, *, start: datetime.date, end: datetime.date) -> list[dict]:
+    """``pain.by_area`` (PRODUCT.md §4.2): for each area and side named by the pain entries dated in
+    [start, end], how many entries named it and their mean score; in the body map's order of areas,
+    then left, right, both, center, unsaid. One query: entries are grouped by their (side, areas)
+    pair in the database, as areas are stored in one order; the few pairs are spread in Python."""
+    pairs = (
+        PainEntry.objects.for_user(user)
+        .between(start, end)
+        .exclude(areas=[])
+        .values_list("side", "areas")
+        .annotate(entries=Count("id"), total=Sum("score"))
+        .order_by()
+    )
+    counts: dict[tuple[str, str], list[int]] = {}
+    for side, areas, entries, total in pairs:
+        for area in areas:
+            tally = counts.setdefault((area, side), [0, 0])
+            tally[0] += entries
+            tally[1] += total
+    area_order = {area: index for index, area in enumerate(PainArea.values)}
+    side_order = {side: index for index, side in enumerate([*PainSide.values, ""])}
+    return [
+        {"area": area, "side": side, "entries": entries, "average": _mean(total, entries)}
+        for (area, side), (entries, total) in sorted(
+            counts.items(), key=lambda item: (area_order.get(item[0][0], 99), side_order.get(item[0][1], 99))
+        )
+    ]
+
+
 def summary(user, *, start=None, end=None) -> dict:
-    """Every figure of PRODUCT.md §1 Progress for [start, end]; at most five queries whatever the history
-    (the reminder schedule, the history, the routines, their muscles, the pain averages)."""
+    """Every figure of PRODUCT.md §1 Progress for [start, end]; at most six queries whatever the history
+    (the reminder schedule, the history, the routines, their muscles, the pain averages, the areas)."""
     start, end = resolve_range(user, start, end)
     weekdays = planned_weekdays(user)
     history = walk(_history(user, end), start, end, weekdays)
@@ -393,7 +423,7 @@ def summary(user, *, start=None, end=None) -> dict:
         "longest_streak": history.longest_streak,
         "adherence": _rounded(adherence_rate(history.active_planned_days, planned_days(start, end, weekdays)), 4),
         "habit_strength": round(history.habit_strength, 4),
-        "pain": _pain(user, start, end),
+        "pain": {**_pain(user, start, end), "by_area": pain_by_area(user, start=start, end=end)},
         "relief": {"average_drop": everything["average_drop"]},
         "by_routine": by_routine,
         "by_muscle": by_muscle,

@@ -10,7 +10,7 @@ from backcare.api import SlugRelatedField
 from routines.models import Program, Routine
 
 from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, latest_self_check, validate_log_date
-from .models import PainEntry, SelfCheck, Session
+from .models import PainArea, PainEntry, PainSide, SelfCheck, Session
 
 
 class LogSerializer(serializers.ModelSerializer):
@@ -36,6 +36,19 @@ class SessionSerializer(LogSerializer):
 
 
 class PainEntrySerializer(LogSerializer):
+    side = serializers.ChoiceField(
+        choices=PainSide.choices,
+        allow_blank=True,
+        required=False,
+        help_text="Which side hurts: left, right, both, center, or empty.",
+    )
+    areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=PainArea.choices),
+        required=False,
+        max_length=len(PainArea.values),
+        help_text="Where it hurts: area slugs, each once.",
+    )
+
     class Meta:
         model = PainEntry
         fields = ["id", *PAIN_ENTRY_FIELDS]

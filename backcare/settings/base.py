@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "PainSideEnum": "tracker.models.PainSide",
+        "PainAreaEnum": "tracker.models.PainArea",
+    },
 }
 
 # --- Cache (throttling and login lockouts need one shared by all processes) ----

@@ -90,6 +90,8 @@ def test_json_export_is_an_array_of_every_record_of_the_user(alice_api, alices_l
         "date": "2026-03-01",
         "score": 5,
         "context": "walking",
+        "side": "",
+        "areas": [],
         "notes": "",
         "created_at": None,
         "updated_at": None,

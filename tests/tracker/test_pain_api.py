@@ -49,6 +49,8 @@ def test_alice_checks_in_her_pain(alice_api, alice):
         "date": TODAY,
         "score": 6,
         "context": "standing",
+        "side": "",
+        "areas": [],
         "notes": "After the queue at the bakery.",
     }
 

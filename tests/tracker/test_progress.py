@@ -251,13 +251,20 @@ def test_pain_averages_over_the_range_and_its_first_and_last_weeks(alice):
         "first_week_average": 7.0,  # 1–7 March: (6 + 8 + 7) / 3
         "last_week_average": 3.0,  # 8–14 March: (4 + 3 + 2) / 3
         "change": -4.0,  # 3 − 7: negative is better
+        "by_area": [],  # no entry says where it hurts
     }
 
 
 def test_pain_figures_are_null_without_entries(alice):
     pain(alice, D(2026, 3, 1), 5)
     figures = progress.summary(alice, start=D(2026, 3, 2), end=D(2026, 3, 20))
-    assert figures["pain"] == {"average": None, "first_week_average": None, "last_week_average": None, "change": None}
+    assert figures["pain"] == {
+        "average": None,
+        "first_week_average": None,
+        "last_week_average": None,
+        "change": None,
+        "by_area": [],
+    }
 
 
 def test_pain_change_is_null_when_one_week_has_no_entry(alice):
@@ -528,7 +535,7 @@ def test_summary_and_daily_run_a_fixed_number_of_queries(alice, two_routines, dj
     alice.refresh_from_db()  # forget the cached reminder schedule
 
     # the reminder schedule, the session dates, the per-routine rows, the muscles, the pain averages
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         progress.summary(alice, start=first, end=end)
     with django_assert_num_queries(2):
         progress.daily(alice, start=first, end=end)

@@ -40,7 +40,7 @@ def test_progress_has_the_field_names_of_the_product_spec(alice_api, alice):
         body = alice_api.get(reverse("api-progress")).json()
 
     assert set(body) == SUMMARY_FIELDS
-    assert set(body["pain"]) == {"average", "first_week_average", "last_week_average", "change"}
+    assert set(body["pain"]) == {"average", "first_week_average", "last_week_average", "change", "by_area"}
     assert body["relief"] == {"average_drop": 3.0}
     assert body["by_routine"][0]["routine"] == "test-back"
     assert body["by_muscle"][0]["muscle"] == "piriformis"
@@ -151,7 +151,7 @@ def test_the_progress_endpoints_run_the_same_queries_for_30_days_and_3_years(ali
     params = {"start": start.isoformat(), "end": end.isoformat()}
 
     # token, reminder schedule, session dates, per-routine rows, muscles, pain averages
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("api-progress"), params).status_code == 200
     # token, sessions per day, pain per day
     with django_assert_num_queries(3):

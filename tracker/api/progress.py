@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from routines.models import Chain
 
 from .. import export, progress
+from ..models import PainArea, PainSide
 
 # --- Input ------------------------------------------------------------------------
 
@@ -41,11 +42,19 @@ def _requested_range(request):
 # --- Output (the schema of what tracker.progress returns) ----------------------------
 
 
+class PainAreaSerializer(serializers.Serializer):
+    area = serializers.ChoiceField(choices=PainArea.choices)
+    side = serializers.ChoiceField(choices=PainSide.choices, allow_blank=True, help_text="Empty: not said.")
+    entries = serializers.IntegerField()
+    average = serializers.FloatField(help_text="Mean score of those entries.")
+
+
 class PainSerializer(serializers.Serializer):
     average = serializers.FloatField(allow_null=True)
     first_week_average = serializers.FloatField(allow_null=True)
     last_week_average = serializers.FloatField(allow_null=True)
     change = serializers.FloatField(allow_null=True, help_text="last − first; negative means better.")
+    by_area = PainAreaSerializer(many=True, help_text="Pain entries in the range by area and side.")
 
 
 class ReliefSerializer(serializers.Serializer):
@@ -109,6 +118,7 @@ class ExportRecordSerializer(serializers.Serializer):
     side = serializers.CharField(required=False)
     score = serializers.IntegerField(required=False)
     context = serializers.CharField(required=False)
+    areas = serializers.ListField(child=serializers.CharField(), required=False, help_text="Pain entries only.")
     pelvis = serializers.CharField(required=False, help_text="Self-checks only.")
     causes = serializers.ListField(child=serializers.CharField(), required=False, help_text="Self-checks only.")
     chain = serializers.CharField(required=False, help_text="Self-checks only.")

@@ -204,6 +204,8 @@ def player_data(routine):
                 "instructions": step.exercise.steps,
                 "caution": step.exercise.caution,
                 "note": step.note,
+                "figure": step.exercise.figure,
+                "motion_figure": step.exercise.motion_figure,
                 **step.dose,
             }
             for step in routine.steps.all()

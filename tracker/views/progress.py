@@ -10,6 +10,7 @@ from django.urls import path
 from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
 
 from .. import charts, progress
+from ..models import PainArea, PainSide
 
 QUICK_RANGES = [("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365)]
 
@@ -39,6 +40,13 @@ def _quick_ranges(today: datetime.date) -> list[dict]:
     ]
 
 
+def _area_rows(by_area: list[dict]) -> list[dict]:
+    areas, sides = dict(PainArea.choices), dict(PainSide.choices)
+    return [
+        {**row, "area_label": areas[row["area"]], "side_label": sides.get(row["side"], "Not said")} for row in by_area
+    ]
+
+
 @login_required
 def progress_page(request):
     user = request.user
@@ -64,6 +72,7 @@ def progress_page(request):
         chain_chart=charts.chain_chart(figures["by_chain"]),
         relief_chart=charts.relief_chart(figures["by_routine"]),
         calendar=charts.calendar(rows),
+        area_rows=_area_rows(figures["pain"]["by_area"]),
         self_checks=progress.self_checks_with_pain(user, start=start, end=end),
         show_warning=progress.pain_warning(user),
         warning_signs=WARNING_SIGNS,

@@ -222,6 +222,14 @@
     $("step-note").hidden = !step.note;
     $("step-caution").textContent = "Caution: " + step.caution;
     $("step-caution").hidden = !step.caution;
+    // The figure moves between the start and end positions; with reduced motion asked for,
+    // the <source> picks the still one, start and end side by side.
+    $("step-picture").hidden = !step.figure;
+    if (step.figure) {
+      $("step-figure-still").srcset = step.figure;
+      $("step-figure").src = step.motion_figure;
+      $("step-figure").alt = "How to do " + step.name + ": the start and end positions.";
+    }
   };
 
   Player.prototype.renderCountdown = function () {

@@ -1,0 +1,98 @@
+"""The figures (PRODUCT.md §4.2): every exercise's and muscle's ``figure`` is a small, self-contained
+SVG served by the site, and the committed files are exactly what the renderer draws now."""
+
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - parses the project's own files
+
+import pytest
+
+from routines import figures
+from routines.seed import read_catalog
+
+SVG = "{http://www.w3.org/2000/svg}"
+MAX_BYTES = 40 * 1024
+NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+# Anything that could fetch or lead elsewhere: a link, a source, an import, a url(), a "//" address.
+OUTSIDE = re.compile(r"href|src\s*=|@import|url\(|//", re.I)
+
+
+def parse(content) -> ET.Element:
+    return ET.fromstring(content)  # noqa: S314 - the project's own figures, not outside input
+
+
+def read_served(client, url: str) -> tuple[int, str, bytes]:
+    response = client.get(url)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, response.headers.get("Content-Type", ""), content
+
+
+def figure_urls(api) -> list[str]:
+    exercises = api.get("/api/v1/exercises/", {"page_size": 1000}).json()["results"]
+    muscles = api.get("/api/v1/muscles/", {"page_size": 1000}).json()["results"]
+    return [row["figure"] for row in exercises + muscles]
+
+
+def test_the_committed_figures_are_what_the_renderer_draws_now():
+    drawn = figures.all_figures()
+    stale = [
+        name
+        for name, text in drawn.items()
+        if not (figures.APP_DIR / "static" / name).exists() or (figures.APP_DIR / "static" / name).read_text() != text
+    ]
+    committed = {f"routines/figures/{path.name}" for path in figures.FIGURES_DIR.glob("*.svg")}
+    assert stale == [], "run `manage.py draw_figures` and commit the figures"
+    assert committed - set(drawn) == set(), "a figure file no exercise, muscle or pelvic position draws"
+
+
+def test_every_exercise_has_pose_data_and_every_pose_an_exercise():
+    slugs = {exercise["slug"] for exercise in read_catalog()["exercises"]}
+    posed = set(figures.load_poses()) - {"pelvis"}
+    assert posed == slugs
+
+
+@pytest.mark.django_db
+def test_every_exercise_and_muscle_figure_is_a_small_self_contained_svg_with_a_title(api, client):
+    urls = figure_urls(api)
+    assert len(urls) == len(read_catalog()["exercises"]) + 7
+    for url in urls:
+        status, content_type, content = read_served(client, url)
+        assert (status, content_type.split(";")[0]) == (200, "image/svg+xml"), url
+        assert len(content) < MAX_BYTES, url
+        root = parse(content)
+        assert root.tag == f"{SVG}svg", url
+        assert (root.findtext(f"{SVG}title") or "").strip(), url
+        assert not OUTSIDE.search(content.decode().replace(NAMESPACE, "", 1)), url
+
+
+@pytest.mark.django_db
+def test_an_exercise_figure_highlights_its_target_muscle(api, client):
+    body = api.get("/api/v1/exercises/psoas-release/").json()
+    _, _, content = read_served(client, body["figure"])
+    marks = parse(content).iter(f"{SVG}ellipse")
+    assert "psoas" in {mark.findtext(f"{SVG}title") for mark in marks if mark.get("class") == "fig-mark"}
+
+
+@pytest.mark.django_db
+def test_a_muscle_figure_marks_that_muscle_and_no_other(api, client):
+    body = api.get("/api/v1/muscles/piriformis/").json()
+    _, _, content = read_served(client, body["figure"])
+    regions = parse(content).iter()
+    marked = {node.get("data-muscle") for node in regions if "is-marked" in (node.get("class") or "")}
+    assert marked == {"piriformis"}
+
+
+def test_the_moving_figure_turns_its_joints_between_the_two_positions():
+    poses = figures.load_poses()
+    text = figures.motion_figure(poses["glute-bridge"], name="Glute bridge", stylesheet="")
+    animations = parse(text).iter(f"{SVG}animateTransform")
+    rotated = [node.get("values") for node in animations if node.get("type") == "rotate"]
+    assert rotated, "no joint moves"
+    assert all(len(set(values.split(";"))) > 1 for values in rotated)
+
+
+@pytest.mark.django_db
+def test_an_exercise_added_without_pose_data_has_no_figure_yet(api):
+    from routines.models import Exercise
+
+    Exercise.objects.create(slug="wall-angel", name="Wall angel", kind="stretch", instructions="Stand.", caution="-")
+    assert api.get("/api/v1/exercises/wall-angel/").json()["figure"] is None
