@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from backcare.api import SlugRelatedField
 from routines.models import Routine
+from routines.selfcheck import PELVIS_CHOICES
 
 from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, validate_log_date
 from .models import PainEntry, SelfCheck, Session
@@ -39,6 +40,8 @@ class PainEntrySerializer(LogSerializer):
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):
+    # The self-check's own answers, so the schema names one pelvis choice set (the model's labels differ).
+    pelvis = serializers.ChoiceField(choices=PELVIS_CHOICES, read_only=True)
     causes = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:

@@ -228,6 +228,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "backcare.schema.AutoSchema",
+    # JSON bodies only: the schema then offers one request body per operation, which is what
+    # generated clients expect (with form and multipart beside it they send all three at once).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -249,6 +252,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set: drf-spectacular would otherwise name a set after each field holding it.
+    "ENUM_NAME_OVERRIDES": {"PelvisEnum": "routines.selfcheck.PELVIS_CHOICES"},
 }
 
 # --- Cache (throttling and login lockouts need one shared by all processes) ----
