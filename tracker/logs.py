@@ -11,6 +11,7 @@ from functools import partial
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from backcare.accounts.verification import email_changed
 from routines.models import Program, Routine
 from routines.selfcheck import assess
 
@@ -212,22 +213,29 @@ def program_follow(*, user, program: Program | None) -> None:
 
 
 def profile_update(*, user, **changes) -> None:
-    """Change email and time zone; a new program starts today, an unchanged one keeps its start."""
+    """Change email and time zone; a new program starts today, an unchanged one keeps its start.
+
+    A new email address is unverified until its person opens the link sent to it.
+    """
     program_given = "program" in changes
     program = changes.pop("program", None)
     unknown = set(changes) - {"email", "timezone"}
     if unknown:
         raise TypeError(f"unexpected fields {sorted(unknown)}")
+    # What is kept as it is is not judged again (a legacy time zone, an address set by an administrator).
+    unchanged = [field for field, value in changes.items() if getattr(user, field) == value]
     for field, value in changes.items():
         setattr(user, field, value)
     try:
-        user.full_clean(exclude=["password", "username", "program", "program_started_on"])
+        user.full_clean(exclude=["password", "username", "program", "program_started_on", *unchanged])
     except ValidationError:
         user.refresh_from_db()
         raise
     other_fields = [field for field in changes if field != "timezone"]
     if other_fields:
         user.save(update_fields=other_fields)
+    if "email" in changes and "email" not in unchanged:
+        email_changed(user=user)
     if "timezone" in changes:
         timezone_change(user=user, timezone=changes["timezone"])
         # 07:30 stays 07:30 in the new zone: the next reminder slot moves with it.

@@ -26,6 +26,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone as django_timezone
 
 from backcare.accounts.timezones import validate_timezone
+from backcare.accounts.verification import address_skip_reason
 
 from . import emails
 from .models import Delivery, DeliveryStatus, ReminderSchedule, Session
@@ -131,7 +132,8 @@ def schedule_for(user) -> ReminderSchedule:
 
 def timezone_change(*, user, timezone: str) -> None:
     """The one place a user's time zone is stored (reminders page, API, profile); the caller moves the reminder."""
-    validate_timezone(timezone)
+    if timezone != user.timezone:  # a legacy zone a person already has may be kept
+        validate_timezone(timezone)
     user.timezone = timezone
     user.save(update_fields=["timezone"])
 
@@ -193,7 +195,8 @@ def schedule_update(
     now: datetime.datetime | None = None,
 ) -> ReminderSchedule:
     """Change the user's reminders (and their one time zone); the next slot is recomputed."""
-    validate_timezone(timezone)
+    if timezone != user.timezone:  # a legacy zone a person already has may be kept
+        validate_timezone(timezone)
     now = now or django_timezone.now()
     schedule_for(user)
     # Locked so that a dispatcher cannot record and advance the due slot under our feet.
@@ -411,8 +414,8 @@ def skip_reason(delivery: Delivery) -> str:
     user = delivery.user
     if not user.is_active:
         return "The account is inactive."
-    if not user.email:
-        return "The account has no email address."
+    if address_reason := address_skip_reason(user):
+        return address_reason
     try:
         schedule = user.reminder_schedule
     except ReminderSchedule.DoesNotExist:

@@ -30,8 +30,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = get_user_model()
-        fields = ["username", "email", "timezone", "program", "program_started_on", "self_check"]
-        read_only_fields = ["username", "program_started_on"]
+        fields = ["username", "email", "email_verified", "timezone", "program", "program_started_on", "self_check"]
+        read_only_fields = ["username", "email_verified", "program_started_on"]
 
     @extend_schema_field(SelfCheckSerializer(allow_null=True))
     def get_self_check(self, user):

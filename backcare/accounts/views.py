@@ -6,8 +6,9 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -15,14 +16,20 @@ from routines.selfcheck import CAUSES, assess
 from tracker.logs import latest_self_check, profile_update
 
 from .forms import ProfileForm, QueuedPasswordResetForm, SignupForm
+from .limits import client_limited, signup_limited
+from .tokens import api_token_regenerate
+from .verification import LINK_MAX_AGE, email_verify, verification_send, verification_user
 
 
 def signup(request):
     if request.user.is_authenticated:
         return redirect("tracker:dashboard")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and signup_limited(request):
+        return render(request, "registration/signup_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        verification_send(user=user)
         # Two authentication backends are configured, so login() must be told which one.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}. Your time zone is {user.timezone}.")
@@ -39,15 +46,36 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL}
 
+    def form_valid(self, form):
+        # Past the rate, the same "check your email" page, so nobody learns anything from it.
+        if client_limited(self.request, group="password-reset"):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
-def api_token_for(user) -> Token:
-    return Token.objects.get_or_create(user=user)[0]
+
+def verify_email(request, token):
+    """The link from the verification email: GET shows what would be confirmed, its button POSTs."""
+    user = verification_user(token)
+    if request.method == "POST" and user is not None:
+        email_verify(user=user)
+        return render(request, "accounts/verify_email_done.html", {"verify_user": user})
+    return render(
+        request,
+        "accounts/verify_email.html",
+        {"verify_user": user, "days": LINK_MAX_AGE.days},
+        status=200 if user is not None else 400,
+    )
 
 
-def api_token_regenerate(*, user) -> Token:
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+@login_required
+@require_POST
+def verify_email_resend(request):
+    user = request.user
+    if not user.email_verified and not client_limited(request, group="verification"):
+        verification_send(user=user)
+    # The same message whether or not a limit held the link back.
+    messages.success(request, f"We sent a confirmation link to {user.email}. It works for {LINK_MAX_AGE.days} days.")
+    return redirect(reverse("profile") + "#email")
 
 
 @login_required
@@ -73,7 +101,8 @@ def profile(request):
             "self_check": check,
             "self_check_result": result,
             "cause_titles": [CAUSES[cause][0] for cause in check.causes if cause in CAUSES] if check else [],
-            "token": api_token_for(user),
+            # None after a password change, which ends the token: the page then offers a new one.
+            "token": Token.objects.filter(user=user).first(),
         },
     )
 

@@ -131,6 +131,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # nginx or Caddy. Login lockouts and API throttles key on the address this yields.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "backcare.accounts.client_ip.client_ip"
+# Sign-ups per client address, and account emails (password resets; verification links) per
+# address and per client address, counted by django-ratelimit in the cache (backcare/accounts/limits.py).
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("RATE_LIMIT_SIGNUP", default="5/h"),
+    "email_per_address": env.str("RATE_LIMIT_EMAIL_PER_ADDRESS", default="3/h"),
+    "email_per_client": env.str("RATE_LIMIT_EMAIL_PER_CLIENT", default="10/h"),
+}
+RATELIMIT_IP_META_KEY = AXES_CLIENT_IP_CALLABLE
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
