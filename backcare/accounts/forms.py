@@ -65,6 +65,14 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, instance=instance, **kwargs)
         self.initial["program"] = instance.program.slug if instance.program_id else None
         self.fields["timezone"] = timezone_field(guess=False, current=instance.timezone)
+        self.current_timezone = instance.timezone
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        # The zone the person already has (a legacy alias the select keeps) is not judged again.
+        if self.cleaned_data.get("timezone") == self.current_timezone:
+            exclude.add("timezone")
+        return exclude
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
