@@ -42,6 +42,7 @@ def test_another_client_can_still_sign_up(rate_limits):
         signup(from_address("203.0.113.5"), n)
 
     assert signup(from_address("198.51.100.7"), 9).status_code == 302
+    assert User.objects.filter(username="new9").exists()
 
 
 def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_saw(rate_limits, settings):
@@ -52,6 +53,7 @@ def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_saw(rate_limits,
     second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
 
     assert [signup(first, 1).status_code, signup(second, 2).status_code] == [302, 302]
+    assert User.objects.filter(username__in=["new1", "new2"]).count() == 2
 
 
 # --- Account emails per address -------------------------------------------------------------------
