@@ -25,9 +25,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("tracker:dashboard")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and signup_limited(request):
-        return render(request, "registration/signup_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
+        # Counted once the form is fine, so typing mistakes never use up the rate.
+        if signup_limited(request):
+            return render(request, "registration/signup_limited.html", status=429)
         user = form.save()
         verification_send(user=user)
         # Two authentication backends are configured, so login() must be told which one.
@@ -71,10 +72,15 @@ def verify_email(request, token):
 @require_POST
 def verify_email_resend(request):
     user = request.user
-    if not user.email_verified and not client_limited(request, group="verification"):
-        verification_send(user=user)
-    # The same message whether or not a limit held the link back.
-    messages.success(request, f"We sent a confirmation link to {user.email}. It works for {LINK_MAX_AGE.days} days.")
+    if user.email_verified:
+        messages.info(request, f"{user.email} is already confirmed.")
+    else:
+        if not client_limited(request, group="verification"):
+            verification_send(user=user)
+        # The same message whether or not a limit held the link back.
+        messages.success(
+            request, f"We sent a confirmation link to {user.email}. It works for {LINK_MAX_AGE.days} days."
+        )
     return redirect(reverse("profile") + "#email")
 
 

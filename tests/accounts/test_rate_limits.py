@@ -138,3 +138,11 @@ def test_send_the_link_again_past_the_rate_says_the_same_and_sends_nothing_more(
     messages = [[str(message) for message in answer.context["messages"]] for answer in answers]
     assert messages[0] == messages[2] == ["We sent a confirmation link to dora@example.com. It works for 3 days."]
     assert len(outbox_to("dora@example.com")) == 2
+
+
+def test_sign_up_forms_refused_for_a_typing_mistake_do_not_use_up_the_rate(rate_limits):
+    rate_limits(signup="1/h")
+    client = from_address("203.0.113.5")
+    mistyped = client.post(reverse("signup"), {"username": "new1", "email": "not an address", "timezone": "UTC"})
+
+    assert (mistyped.status_code, signup(client, 1).status_code) == (200, 302)
