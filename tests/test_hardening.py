@@ -310,8 +310,20 @@ def test_json_nested_past_the_limit_without_reaching_pythons_own_is_refused_and_
 
     answer = alice_script.post("/api/v1/sessions/", body, content_type="application/json")
 
-    assert answer.status_code == 400
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"detail": "JSON nested more than 32 levels deep is not accepted."},
+    )
     assert not Session.objects.exists()
+
+
+def test_json_nested_one_level_past_the_limit_is_refused(alice_script):
+    answer = alice_script.post("/api/v1/self-check/", {"pelvis": json.loads(nested(32))}, format="json")
+
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"detail": "JSON nested more than 32 levels deep is not accepted."},
+    )
 
 
 def test_json_nested_as_deep_as_the_limit_is_parsed(alice_script):
