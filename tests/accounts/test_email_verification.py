@@ -203,3 +203,10 @@ def test_a_password_reset_still_reaches_an_unverified_address(client, dora, sent
         client.post(reverse("password_reset"), {"email": "dora@example.com"})
 
     assert len(outbox_to("dora@example.com")) == 1
+
+
+@pytest.mark.parametrize("persona, told", [("dora", True), ("alice", False)])
+def test_the_reminders_page_says_nothing_is_sent_to_an_unconfirmed_address(client, dora, alice, persona, told):
+    client.force_login({"dora": dora, "alice": alice}[persona])
+
+    assert ("is not confirmed yet" in client.get(reverse("tracker:reminders")).content.decode()) is told
