@@ -136,6 +136,7 @@ def test_the_profile_is_read_and_patched(as_alice, api, models, alice):
     assert isinstance(patched, models.Profile)
     assert (read.username, read.timezone, read.program) == ("alice", "Asia/Tokyo", "flexible-back")
     assert read.self_check.pelvis == models.PelvisEnum.ARCH
+    assert read.email_verified is True
     alice.refresh_from_db()
     assert alice.timezone == "Asia/Tokyo"
 

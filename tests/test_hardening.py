@@ -17,6 +17,7 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from backcare.accounts.verification import verification_token
 from tests.conftest import PASSWORD
 from tests.test_settings import manage
 from tracker.models import PainEntry, Session
@@ -125,6 +126,7 @@ def every_page(client, alice, alices_pages):
     uid, token = urlsafe_base64_encode(force_bytes(alice.pk)), default_token_generator.make_token(alice)
     reset = client.get(reverse("password_reset_confirm", args=[uid, token]), follow=True)
     answers.append(("password reset confirm", reset))
+    answers.append(("email verification", client.get(reverse("email-verify", args=[verification_token(alice)]))))
     answers.append(("404", client.get("/no-such-page/")))
     client.force_login(alice)
     answers += [(path, client.get(path)) for path in alices_pages]
