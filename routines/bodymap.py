@@ -226,8 +226,15 @@ def svg(
     frame = LAYOUTS[layout]
     origins = frame.origins
     bodies = "".join(_body(view, origins[view], frame.label_y) for view in VIEWS)
-    regions = "".join(_region("muscle", region, MUSCLE_SHAPES[region.slug], origins) for region in muscles)
-    regions += "".join(_region("area", region, AREA_SHAPES[region.slug], origins) for region in areas)
+    # A muscle or area added in the admin has no shape drawn yet: the map leaves it out rather than fail.
+    regions = "".join(
+        _region("muscle", region, MUSCLE_SHAPES[region.slug], origins)
+        for region in muscles
+        if region.slug in MUSCLE_SHAPES
+    )
+    regions += "".join(
+        _region("area", region, AREA_SHAPES[region.slug], origins) for region in areas if region.slug in AREA_SHAPES
+    )
     # A standalone file names its namespace and carries its stylesheet; a page's inline map needs neither.
     inner_style = f"<style>{style}</style>" if style else ""
     return (

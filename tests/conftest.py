@@ -18,6 +18,8 @@ def browser_type_launch_args():
 
 
 def make_user(django_user_model, username, **extra):
+    """A person whose address is verified unless ``email_verified=False`` (reminders go only to such people)."""
+    extra.setdefault("email_verified", True)
     return django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
 
 

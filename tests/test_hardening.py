@@ -12,10 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from backcare.accounts.verification import verification_token
 from tests.conftest import PASSWORD
 from tests.test_settings import manage
 from tracker.models import PainEntry, Session
@@ -124,6 +126,7 @@ def every_page(client, alice, alices_pages):
     uid, token = urlsafe_base64_encode(force_bytes(alice.pk)), default_token_generator.make_token(alice)
     reset = client.get(reverse("password_reset_confirm", args=[uid, token]), follow=True)
     answers.append(("password reset confirm", reset))
+    answers.append(("email verification", client.get(reverse("email-verify", args=[verification_token(alice)]))))
     answers.append(("404", client.get("/no-such-page/")))
     client.force_login(alice)
     answers += [(path, client.get(path)) for path in alices_pages]
@@ -280,6 +283,59 @@ def test_a_nul_character_in_a_pages_query_is_ignored_not_a_server_error(alice_br
     assert answer.status_code == 200
 
 
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("post", "/api/v1/auth/token/"),
+        ("post", "/api/v1/self-check/"),
+        ("post", "/api/v1/sessions/"),
+        ("post", "/api/v1/pain-entries/"),
+        ("patch", "/api/v1/profile/"),
+        ("patch", "/api/v1/reminders/"),
+    ],
+)
+def test_json_nested_a_thousand_levels_deep_is_a_clear_400_on_every_json_endpoint(alice_script, method, path):
+    answer = getattr(alice_script, method)(path, nested(1000), content_type="application/json")
+
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "JSON nested more than 32 levels deep is not accepted."}
+
+
+def test_json_nested_past_the_limit_without_reaching_pythons_own_is_refused_and_stores_nothing(alice_script, alice):
+    body = json.dumps({"date": str(alice.local_today()), "duration_minutes": 5, "notes": 0}).replace(
+        "0}", nested(40) + "}"
+    )
+
+    answer = alice_script.post("/api/v1/sessions/", body, content_type="application/json")
+
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"detail": "JSON nested more than 32 levels deep is not accepted."},
+    )
+    assert not Session.objects.exists()
+
+
+def test_json_nested_one_level_past_the_limit_is_refused(alice_script):
+    answer = alice_script.post("/api/v1/self-check/", {"pelvis": json.loads(nested(32))}, format="json")
+
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"detail": "JSON nested more than 32 levels deep is not accepted."},
+    )
+
+
+def test_json_nested_as_deep_as_the_limit_is_parsed(alice_script):
+    # An object holding 31 nested lists: 32 levels.
+    answer = alice_script.post("/api/v1/self-check/", {"pelvis": json.loads(nested(31))}, format="json")
+
+    assert answer.status_code == 400
+    assert "pelvis" in answer.json()
+
+
 # --- CSRF ---------------------------------------------------------------------------------
 
 
@@ -361,6 +417,37 @@ def test_no_page_carries_an_inline_script(every_page):
 def test_no_page_carries_an_inline_style_or_event_handler(every_page):
     for path, response in every_page:
         assert PageParts(response.content.decode()).inline == [], path
+
+
+# --- Caching of private answers -----------------------------------------------------------------
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.headers.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_every_page_of_a_signed_in_person_is_neither_stored_nor_shared_by_caches(client, alice, alices_pages):
+    client.force_login(alice)
+    uncached = [path for path in alices_pages if not {"no-store", "private"} <= cache_directives(client.get(path))]
+
+    assert uncached == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/profile/", "/api/v1/sessions/", "/api/v1/pain-entries/", "/api/v1/progress/", "/api/v1/reminders/"],
+)
+def test_every_api_answer_with_personal_data_is_neither_stored_nor_shared_by_caches(api, alice, alices_records, path):
+    token = Token.objects.create(user=alice)
+
+    answer = api.get(path, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert answer.status_code == 200
+    assert {"no-store", "private"} <= cache_directives(answer)
+
+
+def test_the_public_catalog_stays_cacheable(client):
+    assert "no-store" not in cache_directives(client.get(reverse("routines:catalog")))
 
 
 # --- Production settings ----------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Both formats carry the same records: every session, then every pain entry, then every
 saved self-check, each in date order, each tagged with ``type`` ("session", "pain" or
 "self_check"). The CSV is one table whose columns are the union of all kinds; a column
-that does not apply to a row is empty, and a self-check's causes and a pain entry's areas are
-joined with ";".
+that does not apply to a row is empty, a self-check's causes and a pain entry's areas are
+joined with ";", and a text cell a spreadsheet would run as a formula gets a leading quote.
 Rows are read with ``.iterator()`` and written in batches, so the memory used stays
 flat whatever the length of the history.
 """
@@ -82,13 +82,20 @@ def _batched(pieces: Iterator[str], size: int = CHUNK_SIZE) -> Iterator[str]:
         yield "".join(batch)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(value)
+        value = ";".join(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        # A leading quote makes the spreadsheet show the text as typed; the JSON export keeps it unchanged.
+        return "'" + value
     return value
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from backcare.accounts.timezones import validate_timezone
 from backcare.api import SlugRelatedField
 from routines.models import Program, Routine
+from routines.selfcheck import PELVIS_CHOICES
 
 from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, latest_self_check, validate_log_date
 from .models import PainArea, PainEntry, PainSide, SelfCheck, Session
@@ -55,6 +56,8 @@ class PainEntrySerializer(LogSerializer):
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):
+    # The self-check's own answers, so the schema names one pelvis choice set (the model's labels differ).
+    pelvis = serializers.ChoiceField(choices=PELVIS_CHOICES, read_only=True)
     causes = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -79,8 +82,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = get_user_model()
-        fields = ["username", "email", "timezone", "program", "program_started_on", "self_check"]
-        read_only_fields = ["username", "program_started_on"]
+        fields = ["username", "email", "email_verified", "timezone", "program", "program_started_on", "self_check"]
+        read_only_fields = ["username", "email_verified", "program_started_on"]
 
     @extend_schema_field(SelfCheckSerializer(allow_null=True))
     def get_self_check(self, user):

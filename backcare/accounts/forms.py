@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from routines.models import Program
 
 from ..tasks import send_email
+from .limits import address_limited
 from .models import User
 from .timezones import timezone_choices, timezone_names
 
@@ -64,14 +65,29 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, instance=instance, **kwargs)
         self.initial["program"] = instance.program.slug if instance.program_id else None
         self.fields["timezone"] = timezone_field(guess=False, current=instance.timezone)
+        self.current_timezone = instance.timezone
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        # The zone the person already has (a legacy alias the select keeps) is not judged again.
+        if self.cleaned_data.get("timezone") == self.current_timezone:
+            exclude.add("timezone")
+        return exclude
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset email, handed to a Celery task: a slow or failing SMTP server never holds the request."""
+    """Django's reset email, handed to a Celery task: a slow or failing SMTP server never holds the request.
+
+    Sent to verified and unverified addresses alike (a person may forget the password before
+    confirming), within the per-address rate.
+    """
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
+        # Counted per email: however many accounts share the address, it gets no more than the rate.
+        if address_limited(group="password-reset", address=to_email):
+            return
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         html = render_to_string(html_email_template_name, context) if html_email_template_name else None

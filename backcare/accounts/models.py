@@ -6,10 +6,16 @@ from django.db import models
 from django.utils import timezone
 
 from .timezones import validate_timezone
+from .tokens import api_tokens_revoke
 
 
 class User(AbstractUser):
-    email = models.EmailField("email address", blank=True)
+    email = models.EmailField("email address")
+    email_verified = models.BooleanField(
+        default=False,
+        help_text="The person opened the link sent to this address; no email but the verification "
+        "and password resets goes to an address that is not verified.",
+    )
     timezone = models.CharField(
         max_length=64,
         default="UTC",
@@ -35,3 +41,12 @@ class User(AbstractUser):
 
     def local_today(self) -> datetime.date:
         return self.local_now().date()
+
+    def save(self, *args, **kwargs):
+        # set_password() leaves the new password here until the save. Whatever changed it (the
+        # password change and reset pages, the admin, `manage.py changepassword`), the API token
+        # dies with the old one, as Django's session hash ends the other sessions.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            api_tokens_revoke(user=self)

@@ -1,10 +1,17 @@
 import zoneinfo
 from functools import cache
 
+from django.core.exceptions import ValidationError
+
 
 @cache
 def timezone_names():
-    """Every IANA zone this Python knows, sorted, without the legacy aliases."""
+    """The zones a person may choose: every geographic IANA name this Python knows, sorted, and UTC.
+
+    Left out: names without a region (``localtime``, which follows the server's own clock
+    setting, ``Factory``, abbreviations such as ``EST``), ``Etc/`` offsets and the legacy
+    ``US/`` and ``SystemV/`` links and the ``posix/``/``right/`` copies.
+    """
     return sorted(
         name
         for name in zoneinfo.available_timezones()
@@ -12,14 +19,18 @@ def timezone_names():
     ) + ["UTC"]
 
 
+@cache
+def _accepted() -> frozenset[str]:
+    return frozenset(timezone_names())
+
+
 def timezone_choices():
     return [(name, name.replace("_", " ")) for name in timezone_names()]
 
 
 def validate_timezone(value):
-    from django.core.exceptions import ValidationError
-
-    if value not in zoneinfo.available_timezones():
+    """The one check of a time zone name, for the forms, the API and the model alike."""
+    if value not in _accepted():
         raise ValidationError(
             "“%(value)s” is not a known time zone (use an IANA name such as Europe/Paris).", params={"value": value}
         )

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backcare.accounts.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +132,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # nginx or Caddy. Login lockouts and API throttles key on the address this yields.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "backcare.accounts.client_ip.client_ip"
+# Sign-ups per client address, and account emails (password resets; verification links) per
+# address and per client address, counted by django-ratelimit in the cache (backcare/accounts/limits.py).
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("RATE_LIMIT_SIGNUP", default="5/h"),
+    "email_per_address": env.str("RATE_LIMIT_EMAIL_PER_ADDRESS", default="3/h"),
+    "email_per_client": env.str("RATE_LIMIT_EMAIL_PER_CLIENT", default="10/h"),
+}
+RATELIMIT_IP_META_KEY = AXES_CLIENT_IP_CALLABLE
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -236,6 +245,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "backcare.schema.AutoSchema",
+    # JSON bodies only: the schema then offers one request body per operation, which is what
+    # generated clients expect (with form and multipart beside it they send all three at once).
+    # backcare/parsers.py answers JSON nested too deeply with a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["backcare.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -257,8 +270,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for each choice set used by several fields.
+    # One name for each choice set used by several fields: drf-spectacular would otherwise name a
+    # set after each field holding it.
     "ENUM_NAME_OVERRIDES": {
+        "PelvisEnum": "routines.selfcheck.PELVIS_CHOICES",
         "PainSideEnum": "tracker.models.PainSide",
         "PainAreaEnum": "tracker.models.PainArea",
     },

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tracker import logs
+from tracker.models import PainEntry
 
 from .progress_data import log, pain, routine
 
@@ -173,3 +174,24 @@ def test_bob_cannot_export_alices_data(bob_api, alices_logs):
     ]
     bobs_sessions = {record["id"] for record in records if record["type"] == "session"}
     assert bobs_sessions.isdisjoint({session.pk for session in alices_logs[0]})
+
+
+@pytest.mark.parametrize("notes", ['=HYPERLINK("http://x.example")', "+1+2", "-2+3", "@SUM(A1:A2)", "\tTab", "\rCR"])
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote(alice_api, alice, notes):
+    PainEntry.objects.create(user=alice, date=D(2026, 3, 1), score=5, context="walking", notes=notes)
+
+    rows = list(csv.DictReader(io.StringIO(download(alice_api, "csv")[1])))
+
+    assert rows[0]["notes"] == "'" + notes
+
+
+def test_the_json_export_keeps_a_formula_like_note_unchanged(alice_api, alice):
+    PainEntry.objects.create(user=alice, date=D(2026, 3, 1), score=5, context="walking", notes="=1+1")
+
+    assert json.loads(download(alice_api, "json")[1])[0]["notes"] == "=1+1"
+
+
+def test_text_that_only_contains_formula_characters_is_exported_as_written(alice_api, alice):
+    PainEntry.objects.create(user=alice, date=D(2026, 3, 1), score=5, context="walking", notes="Sat 20 min = better")
+
+    assert list(csv.DictReader(io.StringIO(download(alice_api, "csv")[1])))[0]["notes"] == "Sat 20 min = better"

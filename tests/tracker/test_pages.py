@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tracker.models import PainEntry, SelfCheck, Session
 
-from .logs_helpers import make_pain_entries, make_program, make_sessions
+from .logs_helpers import make_pain_entries, make_program, make_routine, make_sessions
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -97,10 +97,54 @@ def test_bob_gets_404_on_alices_pain_pages(bob_client, alice_entry, name):
     assert alice_entry.score == 4
 
 
-def test_bob_sees_none_of_alices_logs_on_his_pages(bob_client, alice_session, alice_entry):
-    for url in (reverse("tracker:dashboard"), reverse("tracker:history")):
+@pytest.fixture
+def only_alices(alice, bob):
+    """Logs only alice has, each shown on the pages: a routine, dates, a duration and counts of her own.
+
+    Returns what each page shows of them; bob has one session and one entry of his own.
+    """
+    routine = make_routine("alices-only")
+    for day in (3, 4, 5):
+        Session.objects.create(
+            user=alice,
+            routine=routine,
+            date=datetime.date(2026, 6, day),
+            duration_minutes=47,
+            pain_before=7,
+            pain_after=2,
+        )
+    PainEntry.objects.create(user=alice, date=datetime.date(2026, 6, 4), score=9, context="night")
+    Session.objects.create(user=bob, date=datetime.date(2026, 6, 10), duration_minutes=5)
+    PainEntry.objects.create(user=bob, date=datetime.date(2026, 6, 10), score=2, context="walking")
+    return {
+        reverse("tracker:dashboard"): ["Routine alices-only", "Wed 3 Jun", "47 min"],
+        reverse("tracker:history"): [
+            "Routine alices-only",
+            "Wed 3 Jun 2026",
+            "Sessions</a> (3)",
+            "<strong>9/10</strong>",
+        ],
+        reverse("tracker:progress"): ["Routine alices-only", "141 minutes"],
+    }
+
+
+def test_each_page_shows_alice_what_only_she_logged(alice_client, only_alices):
+    for url, shown in only_alices.items():
+        content = alice_client.get(url).content.decode()
+        assert [text for text in shown if text not in content] == [], url
+
+
+def test_bob_sees_none_of_alices_logs_on_his_pages(bob_client, only_alices):
+    for url, shown in only_alices.items():
         content = bob_client.get(url).content.decode()
-        assert "Alice&#x27;s" not in content and "Alice's" not in content, url
+        assert [text for text in shown if text in content] == [], url
+
+
+def test_bobs_history_counts_only_his_own_logs(bob_client, only_alices):
+    content = bob_client.get(reverse("tracker:history")).content.decode()
+
+    assert "Sessions</a> (1)" in content
+    assert "Pain check-ins</a> (1)" in content
 
 
 # --- Sessions through the web ------------------------------------------------------

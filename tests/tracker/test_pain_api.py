@@ -61,9 +61,12 @@ def test_several_contexts_on_one_date_are_allowed(alice_api, alice):
     assert PainEntry.objects.filter(user=alice).count() == 2
 
 
-def test_bob_may_use_the_same_date_and_context_as_alice(bob_api, alice_entry):
+def test_bob_may_use_the_same_date_and_context_as_alice(bob_api, bob, alice_entry):
     response = bob_api.post(list_url(), valid_payload(date="2026-06-14", context="walking"))
     assert response.status_code == 201
+    assert PainEntry.objects.get(user=bob).score == 6
+    alice_entry.refresh_from_db()
+    assert alice_entry.score == 4
 
 
 def test_alice_reads_updates_and_deletes_her_entry(alice_api, alice_entry):
@@ -80,6 +83,9 @@ def test_alice_reads_updates_and_deletes_her_entry(alice_api, alice_entry):
 def test_an_entry_keeps_its_own_date_and_context_when_changed(alice_api, alice_entry):
     response = alice_api.put(detail_url(alice_entry), {"date": "2026-06-14", "context": "walking", "score": 1})
     assert response.status_code == 200, response.data
+    alice_entry.refresh_from_db()
+    assert (alice_entry.date, alice_entry.context, alice_entry.score) == (datetime.date(2026, 6, 14), "walking", 1)
+    assert PainEntry.objects.filter(user=alice_entry.user).count() == 1
 
 
 def test_the_list_filters_by_range_and_context(alice_api, alice):

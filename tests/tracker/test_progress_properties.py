@@ -31,6 +31,16 @@ def test_current_streak_is_a_run_of_active_days_ending_at_end_or_the_day_before(
         assert last - ONE_DAY * streak not in active
 
 
+@given(end=a_date, length=st.integers(min_value=0, max_value=60), earlier=some_dates, rested_today=st.booleans())
+def test_current_streak_is_the_length_of_the_run_that_reaches_end_or_the_day_before(end, length, earlier, rested_today):
+    last = end - ONE_DAY if rested_today else end
+    run = [last - ONE_DAY * n for n in range(length)]
+    # Older sessions stop short of the day before the run, which stays without one.
+    older = [day for day in earlier if day < last - ONE_DAY * (length + 1)]
+
+    assert progress.current_streak(run + older, end) == length
+
+
 @given(dates=some_dates, end=a_date, planned=weekdays)
 def test_habit_strength_stays_within_zero_and_one(dates, end, planned):
     assert 0 <= progress.habit_strength(dates, end, planned) <= 1

@@ -35,7 +35,9 @@ def batch(db):
     """Five people due at the slot, and their deliveries in the order the batch sends them."""
     deliveries = []
     for n in range(5):
-        user = get_user_model().objects.create_user(f"person{n}", f"person{n}@example.com", timezone="Europe/Paris")
+        user = get_user_model().objects.create_user(
+            f"person{n}", f"person{n}@example.com", timezone="Europe/Paris", email_verified=True
+        )
         ReminderSchedule.objects.create(user=user, enabled=True, time=datetime.time(7, 30))
         deliveries.append(Delivery.objects.create(user=user, slot_at=SLOT))
     return deliveries

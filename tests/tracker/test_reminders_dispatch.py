@@ -43,7 +43,8 @@ def queued_ids(published):
 def make_due_users(count, *, prefix="user", due_at=SLOT):
     User = get_user_model()
     users = User.objects.bulk_create(
-        User(username=f"{prefix}{n}", email=f"{prefix}{n}@example.com", timezone="Europe/Paris") for n in range(count)
+        User(username=f"{prefix}{n}", email=f"{prefix}{n}@example.com", email_verified=True, timezone="Europe/Paris")
+        for n in range(count)
     )
     users = list(User.objects.filter(username__startswith=prefix))
     ReminderSchedule.objects.bulk_create(

@@ -56,7 +56,9 @@ def celery(transactional_db, smtp, tmp_path):
 
 
 def due_now(username, *, skip_if_done=True):
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", timezone="Europe/Paris")
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", timezone="Europe/Paris", email_verified=True
+    )
     local = user.local_now()
     ReminderSchedule.objects.create(
         user=user,

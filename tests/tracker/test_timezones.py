@@ -65,6 +65,7 @@ def test_los_angeles_logs_its_own_today(lucy):
             reverse("pain-entry-list"), {"date": "2026-06-10", "score": 3, "context": "night"}
         )
     assert response.status_code == 201, response.data
+    assert PainEntry.objects.get(user=lucy).date == datetime.date(2026, 6, 10)
 
 
 def test_los_angeles_pain_entry_for_the_utc_date_answers_400(lucy):
@@ -126,3 +127,5 @@ def test_an_unchanged_date_is_not_judged_again_after_moving_west(kiri):
         kiri.save()
         response = api_for(kiri).patch(reverse("session-detail", args=[session.pk]), {"notes": "Moved to LA."})
     assert response.status_code == 200, response.data
+    session.refresh_from_db()
+    assert (session.date, session.notes) == (datetime.date(2026, 6, 11), "Moved to LA.")

@@ -74,12 +74,15 @@ def test_a_slot_not_yet_due_leaves_no_delivery(provider, subscribed):
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
     ReminderSchedule.objects.filter(user=subscribed).update(next_due_at=later)
     provider.post(link_for(subscribed), ONE_CLICK)
+    assert not schedule_of(subscribed).enabled
     assert not Delivery.objects.filter(user=subscribed).exists()
 
 
 def test_unsubscribing_twice_is_harmless(provider, subscribed):
     provider.post(link_for(subscribed), ONE_CLICK)
-    assert provider.post(link_for(subscribed), ONE_CLICK).status_code == 200
+    again = provider.post(link_for(subscribed), ONE_CLICK)
+    assert (again.status_code, b"Reminders stopped" in again.content) == (200, True)
+    assert (schedule_of(subscribed).enabled, schedule_of(subscribed).next_due_at) == (False, None)
 
 
 def test_the_link_in_the_email_header_is_the_one_that_works(provider, subscribed):
@@ -94,7 +97,7 @@ def test_the_link_in_the_email_header_is_the_one_that_works(provider, subscribed
 def test_it_only_unsubscribes_the_user_the_link_was_made_for(provider, subscribed, bob):
     ReminderSchedule.objects.create(user=bob, enabled=True, next_due_at=SLOT)
     provider.post(link_for(subscribed), ONE_CLICK)
-    assert schedule_of(bob).enabled
+    assert (schedule_of(subscribed).enabled, schedule_of(bob).enabled) == (False, True)
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -93,7 +93,8 @@ def timezone_change(*, user, timezone: str, now: datetime.datetime | None = None
 
     07:30 stays 07:30 in the new zone: the next reminder slot moves with it.
     """
-    validate_timezone(timezone)
+    if timezone != user.timezone:  # a legacy zone a person already has may be kept
+        validate_timezone(timezone)
     schedule = _locked_schedule(user)
     user.timezone = timezone
     user.save(update_fields=["timezone"])
@@ -114,7 +115,8 @@ def schedule_update(
     now: datetime.datetime | None = None,
 ) -> ReminderSchedule:
     """Change the user's reminders (and their one time zone); the next slot is recomputed."""
-    validate_timezone(timezone)
+    if timezone != user.timezone:  # a legacy zone a person already has may be kept
+        validate_timezone(timezone)
     now = now or django_timezone.now()
     schedule_for(user)
     if user.timezone != timezone:

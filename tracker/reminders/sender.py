@@ -21,6 +21,8 @@ import time
 from django.conf import settings
 from django.utils import timezone as django_timezone
 
+from backcare.accounts.verification import address_skip_reason
+
 from ..models import Delivery, DeliveryStatus, ReminderSchedule, Session
 from . import email
 from .content import reminder_contexts, reminder_email
@@ -61,8 +63,8 @@ def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
     user = delivery.user
     if not user.is_active:
         return "The account is inactive."
-    if not user.email:
-        return "The account has no email address."
+    if address_reason := address_skip_reason(user):
+        return address_reason
     try:
         schedule = user.reminder_schedule
     except ReminderSchedule.DoesNotExist:

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
+from rest_framework.authtoken.models import Token
 
 from backcare.accounts.forms import ProfileForm
-from backcare.accounts.tokens import api_token_for
 from routines.selfcheck import CAUSES, assess
 
 from ..logs import latest_self_check
@@ -39,7 +39,8 @@ def profile(request):
             "self_check": check,
             "self_check_result": result,
             "cause_titles": [CAUSES[cause][0] for cause in check.causes if cause in CAUSES] if check else [],
-            "token": api_token_for(user),
+            # None after a password change, which ends the token: the page then offers a new one.
+            "token": Token.objects.filter(user=user).first(),
         },
     )
 
