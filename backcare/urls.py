@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("backcare.accounts.urls")),
     path("routines/", include("routines.urls")),
+    path("", include("routines.safety.urls")),
     path("", include("tracker.urls")),
     path("api/v1/", include("backcare.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     STRETCH = "stretch", "Stretch"
     MASSAGE = "massage", "Self-massage"
     STRENGTH = "strength", "Strengthening"
+    ACTIVITY = "activity", "General activity"
 
 
 class Sides(models.TextChoices):
@@ -23,6 +24,18 @@ class Sides(models.TextChoices):
     RIGHT = "right", "Right side"
     BOTH = "both", "Each side"
     NONE = "none", "No side"
+
+
+class ExerciseLevel(models.TextChoices):
+    """An advanced technique is shown only to a person who confirmed a clinician taught it (``advanced_ack``)."""
+
+    STANDARD = "standard", "Standard"
+    ADVANCED = "advanced", "Advanced: only once a clinician has shown you"
+
+
+class FirstSide(models.TextChoices):
+    LEFT = "left", "Left side first"
+    RIGHT = "right", "Right side first"
 
 
 class Level(models.TextChoices):
@@ -73,6 +86,20 @@ class Exercise(models.Model):
     )
     repetitions = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
     sides = models.CharField(max_length=5, choices=Sides.choices, default=Sides.BOTH)
+    first_side = models.CharField(
+        max_length=5,
+        choices=FirstSide.choices,
+        default=FirstSide.RIGHT,
+        help_text="For an exercise done on each side: the side the instructions start with.",
+    )
+    level = models.CharField(max_length=10, choices=ExerciseLevel.choices, default=ExerciseLevel.STANDARD)
+    avoid_with = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Health-screen condition slug -> the one-line reason this exercise is left out for it.",
+    )
+    easier = models.TextField(blank=True, help_text="An easier variant: another exercise or a line of text.")
+    harder = models.TextField(blank=True, help_text="A harder variant: another exercise or a line of text.")
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -91,6 +118,18 @@ class Exercise(models.Model):
     @property
     def steps(self) -> list[str]:
         return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+
+    @property
+    def is_advanced(self) -> bool:
+        return self.level == ExerciseLevel.ADVANCED
+
+    @property
+    def side_order(self) -> list[str]:
+        """The sides in the order the instructions work them: what the player announces."""
+        if self.sides != Sides.BOTH:
+            return [self.sides] if self.sides in (Sides.LEFT, Sides.RIGHT) else []
+        other = FirstSide.LEFT if self.first_side == FirstSide.RIGHT else FirstSide.RIGHT
+        return [self.first_side, other]
 
 
 # Seconds a person needs beyond the holds themselves: getting into position for a

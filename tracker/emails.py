@@ -14,15 +14,14 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from routines.models import RoutineStep
+from routines.safety.flare import FLARE_PLAN
 
 from . import progress
 from .models import ContentItem, Delivery, DeliveryStatus
-from .plans import todays_routine
+from .safety import todays_safe_routine
 
 TRANSIENT, PERMANENT = "transient", "permanent"
 
@@ -73,10 +72,9 @@ def reminder_context(delivery: Delivery) -> dict:
 
     user = delivery.user
     today = delivery.slot_at.astimezone(zone_named(user.timezone)).date()
-    routine, why = todays_routine(user, today)
-    if routine is not None:
-        # The three templates show its estimated minutes, which add up the steps' doses.
-        prefetch_related_objects([routine], Prefetch("steps", queryset=RoutineStep.objects.select_related("exercise")))
+    # What the person may be shown today: with a pain warning, the gentlest routine and easing advice.
+    plan = todays_safe_routine(user, today)
+    routine, why = plan.routine, plan.why
     figures = progress.week_in_review(user, end=today)
     log_query = {"routine": routine.slug} if routine else {}
     return {
@@ -94,6 +92,14 @@ def reminder_context(delivery: Delivery) -> dict:
         "minutes": figures["minutes"],
         "pain_line": pain_trend(figures["pain"]),
         "item": delivery.content_item,
+        "shown": plan.shown,
+        "left_out": plan.shown.left_out if plan.shown else [],
+        "warning": plan.warning,
+        "planned": plan.planned,
+        "flare_plan": FLARE_PLAN,
+        "warning_signs_url": absolute_url(reverse("warning-signs")),
+        "flare_url": absolute_url(reverse("flare-up")),
+        "health_screen_url": absolute_url(reverse("health-screen")),
     }
 
 

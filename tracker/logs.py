@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from routines.models import Program, Routine
+from routines.safety.conditions import ordered, validate_conditions
 from routines.selfcheck import assess
 
 from .models import DUPLICATE_PAIN_ENTRY, PainEntry, SelfCheck, Session
@@ -212,12 +213,23 @@ def program_follow(*, user, program: Program | None) -> None:
 
 
 def profile_update(*, user, **changes) -> None:
-    """Change email and time zone; a new program starts today, an unchanged one keeps its start."""
+    """Change email and time zone; a new program starts today, an unchanged one keeps its start.
+
+    ``conditions`` (the health screen's answer; an empty list is "none of these") marks the
+    person as screened; ``advanced_ack`` shows or hides the advanced techniques.
+    """
     program_given = "program" in changes
     program = changes.pop("program", None)
-    unknown = set(changes) - {"email", "timezone"}
+    unknown = set(changes) - {"email", "timezone", "conditions", "advanced_ack"}
     if unknown:
         raise TypeError(f"unexpected fields {sorted(unknown)}")
+    if "conditions" in changes:
+        try:
+            validate_conditions(changes["conditions"])
+        except ValidationError as exc:
+            raise ValidationError({"conditions": exc.error_list}) from exc
+        changes["conditions"] = ordered(changes["conditions"])
+        changes["screened"] = True
     for field, value in changes.items():
         setattr(user, field, value)
     try:

@@ -413,22 +413,105 @@ def daily(user, *, start=None, end=None) -> list[dict]:
     return rows
 
 
+# Pain warnings (PRODUCT.md §4.1): each reason's key, in the order they are reported.
 HIGH_SCORE = "high-score"
 RISING = "rising"
+SESSION_WORSE = "session-worse"
+NIGHT_PAIN = "night-pain"
+JUMP = "jump"
+WARNING_REASONS = (HIGH_SCORE, RISING, SESSION_WORSE, NIGHT_PAIN, JUMP)
+HIGH_SCORE_DAYS = 3
+SESSION_WORSE_RISE = 2
+NIGHT_PAIN_SCORE = 6
+JUMP_RISE = 3
 
 
 @dataclass(frozen=True)
 class PainWarning:
-    """Why the clinician warning signs show: a ``HIGH_SCORE`` (with the ``score``) or a ``RISING`` average."""
+    """Why the clinician warning signs show: the reasons (keys of WARNING_REASONS), each with a sentence."""
 
-    reason: str
-    score: int | None = None
+    reasons: tuple[str, ...]
+    messages: tuple[str, ...]
 
     @property
     def message(self) -> str:
-        if self.reason == HIGH_SCORE:
-            return f"Your last pain score was {self.score}/10."
-        return "Your weekly pain average has risen two weeks running."
+        return " ".join(self.messages)
+
+    def as_api(self) -> dict:
+        return {"reasons": list(self.reasons), "messages": list(self.messages)}
+
+
+def _day(date: datetime.date) -> str:
+    return f"{date.day} {date:%B}"
+
+
+def _mean_or_none(scores: list[int]) -> float | None:
+    return round(sum(scores) / len(scores), 2) if scores else None
+
+
+def pain_warning(user, *, end: datetime.date | None = None) -> PainWarning | None:
+    """Why the warning signs should show for the days ending ``end`` (default: the user's today), or None.
+
+    Judged on the 7 days ending ``end`` (3 days for a high score); two queries:
+    - ``high-score``: a pain entry, or a session's pain after, of 8 or more;
+    - ``rising``: the weekly average has risen two weeks running (three 7-day windows ending ``end``,
+      each strictly above the one before, averaged and rounded as on the progress page);
+    - ``session-worse``: a session whose pain after is at least 2 above its pain before;
+    - ``night-pain``: a ``night`` pain entry of 6 or more;
+    - ``jump``: a pain entry at least 3 above the mean of the user's entries in the 7 days before its date.
+    """
+    end = end or user.local_today()
+    week_start = end - WEEK + ONE_DAY
+    high_start = end - datetime.timedelta(days=HIGH_SCORE_DAYS - 1)
+    entries = list(
+        PainEntry.objects.for_user(user)
+        .filter(date__range=(end - 3 * WEEK + ONE_DAY, end))
+        .order_by("date", "pk")
+        .values_list("date", "score", "context")
+    )
+    sessions = list(
+        Session.objects.for_user(user)
+        .filter(date__range=(week_start, end))
+        .order_by("date", "pk")
+        .values_list("date", "pain_before", "pain_after")
+    )
+    found: dict[str, str] = {}
+
+    high = [score for date, score, _ in entries if date >= high_start and score >= WARNING_SCORE]
+    high += [
+        after for date, _, after in sessions if date >= high_start and after is not None and after >= WARNING_SCORE
+    ]
+    if high:
+        found[HIGH_SCORE] = f"A pain score of {max(high)}/10 in the last {HIGH_SCORE_DAYS} days."
+
+    windows = [
+        _mean_or_none([score for date, score, _ in entries if first <= date <= first + WEEK - ONE_DAY])
+        for first in (end - 3 * WEEK + ONE_DAY, end - 2 * WEEK + ONE_DAY, week_start)
+    ]
+    if None not in windows and windows[0] < windows[1] < windows[2]:
+        found[RISING] = "Your weekly pain average has risen two weeks running."
+
+    for date, before, after in sessions:
+        if before is not None and after is not None and after - before >= SESSION_WORSE_RISE:
+            found[SESSION_WORSE] = f"Your pain rose from {before} to {after} during a session on {_day(date)}."
+
+    night = [score for date, score, context in entries if date >= week_start and context == "night"]
+    if night and max(night) >= NIGHT_PAIN_SCORE:
+        found[NIGHT_PAIN] = f"Night pain of {max(night)}/10 in the last 7 days."
+
+    for date, score, _ in entries:
+        if date < week_start:
+            continue
+        before = _mean_or_none([s for d, s, _ in entries if date - WEEK <= d < date])
+        if before is not None and score - before >= JUMP_RISE:
+            found[JUMP] = (
+                f"Your pain jumped to {score}/10 on {_day(date)}, from an average of {before:g} the week before."
+            )
+
+    if not found:
+        return None
+    reasons = tuple(reason for reason in WARNING_REASONS if reason in found)
+    return PainWarning(reasons=reasons, messages=tuple(found[reason] for reason in reasons))
 
 
 def self_checks_with_pain(user, *, start=None, end=None) -> list[dict]:
@@ -453,19 +536,3 @@ def self_checks_with_pain(user, *, start=None, end=None) -> list[dict]:
             }
         )
     return rows
-
-
-def pain_warning(user) -> PainWarning | None:
-    """Why the clinician warning signs should show (PRODUCT.md §1 Logs), or None: the latest pain
-    score is 8 or more (the highest of the latest date), or the weekly average has risen two weeks
-    running (the last three 7-day windows ending today, each strictly above the one before)."""
-    latest = PainEntry.objects.for_user(user).order_by("-date", "-score").values_list("score", flat=True).first()
-    if latest is not None and latest >= WARNING_SCORE:
-        return PainWarning(HIGH_SCORE, latest)
-    today = user.local_today()
-    # Two fortnights, whose first and last 7 days are the three windows, averaged as everywhere else.
-    _, oldest, middle = _pain_averages(user, today - 3 * WEEK + ONE_DAY, today - WEEK)
-    *_, newest = _pain_averages(user, today - 2 * WEEK + ONE_DAY, today)
-    if None not in (oldest, middle, newest) and oldest < middle < newest:
-        return PainWarning(RISING)
-    return None

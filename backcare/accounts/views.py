@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from routines.safety.conditions import condition_name
 from routines.selfcheck import CAUSES, assess
 from tracker.logs import latest_self_check, profile_update
 
-from .forms import ProfileForm, QueuedPasswordResetForm, SignupForm
+from .forms import HealthScreenForm, ProfileForm, QueuedPasswordResetForm, SignupForm
 
 
 def signup(request):
@@ -74,8 +76,34 @@ def profile(request):
             "self_check_result": result,
             "cause_titles": [CAUSES[cause][0] for cause in check.causes if cause in CAUSES] if check else [],
             "token": api_token_for(user),
+            "screen_form": health_screen_form(user),
+            "condition_names": [condition_name(slug) for slug in user.conditions],
         },
     )
+
+
+def health_screen_form(user, data=None) -> HealthScreenForm:
+    initial = {"conditions": user.conditions, "none": user.screened and not user.conditions}
+    return HealthScreenForm(data, initial={**initial, "advanced_ack": user.advanced_ack})
+
+
+@login_required
+def health_screen(request):
+    """Asked before the first guided routine, and editable at any time (also from the profile)."""
+    user = request.user
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    form = health_screen_form(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile_update(
+            user=user, conditions=form.cleaned_data["conditions"], advanced_ack=form.cleaned_data["advanced_ack"]
+        )
+        messages.success(request, "Health screen saved. Your routines now leave out what is not safe for you.")
+        return redirect(target or "profile")
+    return render(request, "accounts/health_screen.html", {"form": form, "next": target})
 
 
 @login_required

@@ -7,8 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
-from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
-
 from .. import charts, progress
 
 QUICK_RANGES = [("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365)]
@@ -65,9 +63,7 @@ def progress_page(request):
         relief_chart=charts.relief_chart(figures["by_routine"]),
         calendar=charts.calendar(rows),
         self_checks=progress.self_checks_with_pain(user, start=start, end=end),
-        show_warning=progress.pain_warning(user),
-        warning_signs=WARNING_SIGNS,
-        disclaimer=DISCLAIMER,
+        pain_warning=progress.pain_warning(user, end=end),
     )
     return render(request, "tracker/progress.html", context)
 
