@@ -8,7 +8,9 @@ screen allows (routines.screening.visible_steps), and the ones left out are name
 import datetime
 from dataclasses import dataclass
 
-from routines.models import Routine
+from django.db.models import Prefetch, prefetch_related_objects
+
+from routines.models import Routine, RoutineStep
 from routines.screening import Shown, visible_steps_for
 
 from .plans import todays_routine
@@ -37,10 +39,11 @@ def todays_safe_routine(user, today: datetime.date) -> Today:
     warning = pain_warning(user, end=today)
     routine = planned
     if warning is not None:
-        gentlest = Routine.objects.with_steps().filter(slug=GENTLEST_ROUTINE_SLUG).first()
+        gentlest = Routine.objects.filter(slug=GENTLEST_ROUTINE_SLUG).first()
         if gentlest is not None:
             routine, why = gentlest, EASING
-    elif routine is not None:
-        routine = Routine.objects.with_steps().get(pk=routine.pk)
+    if routine is not None:
+        # One query for the steps and their exercises: what the screen and the estimate read.
+        prefetch_related_objects([routine], Prefetch("steps", queryset=RoutineStep.objects.select_related("exercise")))
     shown = visible_steps_for(routine, user) if routine is not None else None
     return Today(routine=routine, why=why, shown=shown, warning=warning, planned=planned)
