@@ -96,7 +96,7 @@ def health_screen(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = ""
-    form = health_screen_form(user, request.POST or None)
+    form = health_screen_form(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         profile_update(
             user=user, conditions=form.cleaned_data["conditions"], advanced_ack=form.cleaned_data["advanced_ack"]
