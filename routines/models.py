@@ -1,5 +1,6 @@
 import math
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -222,6 +223,13 @@ class RoutineStep(models.Model):
 
     def __str__(self):
         return f"{self.routine} · {self.order}. {self.exercise}"
+
+    def clean(self):
+        # The catalog file is checked on load (routines/seed.py); this guards the admin.
+        if self.exercise_id and self.routine_id and self.exercise.is_advanced and self.routine.level != Level.ADVANCED:
+            raise ValidationError(
+                {"exercise": "An advanced technique belongs only in a routine of level advanced."}, code="advanced"
+            )
 
     @property
     def dose(self) -> dict:

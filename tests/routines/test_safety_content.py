@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 
-from routines.models import Exercise, ExerciseLevel, Kind, Muscle, Program, Routine, Sides
+from routines.models import Exercise, ExerciseLevel, Kind, Muscle, Program, Routine, RoutineStep, Sides
 from routines.safety import warning_signs
 from routines.safety.conditions import CONDITIONS
 from routines.seed import CatalogError, load_catalog, read_catalog
@@ -255,3 +256,12 @@ def test_the_sign_words_the_search_looks_for_are_in_the_one_source():
     source = " ".join(sign for tier in warning_signs.tiers() for sign in tier.signs)
     for word in ("bladder", "saddle", "both legs", "erection", "fever", "after a fall", "shoulder blades"):
         assert word in source, word
+
+
+def test_the_admin_cannot_put_an_advanced_technique_into_a_beginner_routine():
+    step = RoutineStep(
+        routine=Routine.objects.get(slug="posterior-chain-release"), exercise=Exercise.objects.get(slug="psoas-release")
+    )
+    with pytest.raises(ValidationError, match="advanced"):
+        step.full_clean()
+    RoutineStep(routine=Routine.objects.get(slug="anterior-chain-release"), exercise=step.exercise).full_clean()
