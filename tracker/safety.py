@@ -18,6 +18,9 @@ from .progress import PainWarning, pain_warning
 
 # The gentlest routine in the catalog: what a flare-up calls for instead of the plan.
 GENTLEST_ROUTINE_SLUG = "easing-day"
+# The content item (tracker/content.toml) about the warning signs: an email carrying it lists the
+# three tiers from routines/safety/warning_signs.py beneath it, rather than the item restating them.
+WARNING_SIGNS_ITEM_TITLE = "Know when to stop and see someone"
 EASING = "easing"
 
 

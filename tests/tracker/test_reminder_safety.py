@@ -9,8 +9,9 @@ from django.core import mail
 from routines.models import Routine
 from routines.safety import warning_signs
 from routines.safety.flare import FLARE_PLAN
-from tracker.models import Delivery, PainEntry, ReminderSchedule, Session
+from tracker.models import ContentItem, Delivery, PainEntry, ReminderSchedule, Session
 from tracker.reminders import reminder_send
+from tracker.safety import WARNING_SIGNS_ITEM_TITLE
 
 from .logs_helpers import make_program
 
@@ -73,3 +74,21 @@ def test_night_pain_switches_the_next_reminder_to_easing_mode(alice):
     subject, text, _ = send_reminder(alice)
     assert subject == "Your pain needs attention: ease off today"
     assert "Night pain of 6/10 in the last 7 days." in text
+
+
+def test_the_content_item_about_warning_signs_lists_the_three_tiers_from_the_one_source(alice):
+    item = ContentItem.objects.get(title=WARNING_SIGNS_ITEM_TITLE)
+    ContentItem.objects.exclude(pk=item.pk).update(active=False)
+    _, text, html = send_reminder(alice)
+    for part in (text, html):
+        assert "Know when to stop and see someone" in part
+        for tier in warning_signs.tiers():
+            assert tier.title in part
+            assert all(sign in part for sign in tier.signs)
+
+
+def test_another_content_item_carries_only_the_emergency_sentence(alice):
+    ContentItem.objects.filter(title=WARNING_SIGNS_ITEM_TITLE).update(active=False)
+    _, text, _ = send_reminder(alice)
+    assert warning_signs.EMERGENCY_SENTENCE in text
+    assert warning_signs.tier("urgent").title not in text
