@@ -21,7 +21,7 @@ from routines.safety.flare import FLARE_PLAN
 
 from . import progress
 from .models import ContentItem, Delivery, DeliveryStatus
-from .safety import todays_safe_routine
+from .safety import WARNING_SIGNS_ITEM_TITLE, todays_safe_routine
 
 TRANSIENT, PERMANENT = "transient", "permanent"
 
@@ -100,6 +100,7 @@ def reminder_context(delivery: Delivery) -> dict:
         "warning_signs_url": absolute_url(reverse("warning-signs")),
         "flare_url": absolute_url(reverse("flare-up")),
         "health_screen_url": absolute_url(reverse("health-screen")),
+        "item_shows_tiers": bool(delivery.content_item and delivery.content_item.title == WARNING_SIGNS_ITEM_TITLE),
     }
 
 
