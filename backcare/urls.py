@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("backcare.accounts.urls")),
     path("accounts/", include("tracker.profile_urls")),
     path("routines/", include("routines.urls")),
+    path("", include("routines.safety.urls")),
     path("", include("tracker.urls")),
     path("api/v1/", include("backcare.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

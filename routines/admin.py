@@ -13,8 +13,8 @@ class MuscleAdmin(admin.ModelAdmin):
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "hold_seconds", "repetitions", "sides")
-    list_filter = ("kind", "muscles", "sides")
+    list_display = ("name", "kind", "level", "hold_seconds", "repetitions", "sides")
+    list_filter = ("kind", "level", "muscles", "sides")
     search_fields = ("name", "slug", "summary", "instructions")
     filter_horizontal = ("muscles",)
     prepopulated_fields = {"slug": ("name",)}

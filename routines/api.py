@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Chain, Exercise, Kind, Muscle, Program, Routine
+from .safety import warning_signs
 from .selfcheck import assess
 from .serializers import (
     ExerciseSerializer,
@@ -13,6 +14,7 @@ from .serializers import (
     RoutineSerializer,
     SelfCheckInputSerializer,
     SelfCheckResultSerializer,
+    WarningSignsSerializer,
 )
 
 
@@ -58,6 +60,9 @@ class RoutineFilter(django_filters.FilterSet):
 
 
 class RoutineViewSet(CatalogViewSet):
+    """For a signed-in person, ``steps`` leaves out what their health screen rules out, listed in
+    ``left_out``; anonymous callers get every step and an empty ``left_out``."""
+
     queryset = Routine.objects.with_steps()
     serializer_class = RoutineSerializer
     filterset_class = RoutineFilter
@@ -79,3 +84,13 @@ class SelfCheckView(APIView):
         answers.is_valid(raise_exception=True)
         result = assess(**answers.validated_data)
         return Response(SelfCheckResultSerializer(result.as_dict()).data)
+
+
+class WarningSignsView(APIView):
+    """The warning signs in three tiers (emergency, urgent, soon), each with what to do. Public."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=WarningSignsSerializer, summary="The warning signs that need a clinician")
+    def get(self, request):
+        return Response(WarningSignsSerializer(warning_signs.as_api()).data)

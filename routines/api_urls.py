@@ -11,5 +11,6 @@ router.register("programs", api.ProgramViewSet, basename="program")
 
 urlpatterns = [
     path("self-check/", api.SelfCheckView.as_view(), name="self-check"),
+    path("warning-signs/", api.WarningSignsView.as_view(), name="api-warning-signs"),
     *router.urls,
 ]

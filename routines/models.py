@@ -1,5 +1,6 @@
 import math
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -23,6 +24,7 @@ class Kind(models.TextChoices):
     STRETCH = "stretch", "Stretch"
     MASSAGE = "massage", "Self-massage"
     STRENGTH = "strength", "Strengthening"
+    ACTIVITY = "activity", "General activity"
 
 
 class Sides(models.TextChoices):
@@ -30,6 +32,18 @@ class Sides(models.TextChoices):
     RIGHT = "right", "Right side"
     BOTH = "both", "Each side"
     NONE = "none", "No side"
+
+
+class ExerciseLevel(models.TextChoices):
+    """An advanced technique is shown only to a person who confirmed a clinician taught it (``advanced_ack``)."""
+
+    STANDARD = "standard", "Standard"
+    ADVANCED = "advanced", "Advanced: only once a clinician has shown you"
+
+
+class FirstSide(models.TextChoices):
+    LEFT = "left", "Left side first"
+    RIGHT = "right", "Right side first"
 
 
 class Level(models.TextChoices):
@@ -85,6 +99,20 @@ class Exercise(models.Model):
     )
     repetitions = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
     sides = models.CharField(max_length=5, choices=Sides.choices, default=Sides.BOTH)
+    first_side = models.CharField(
+        max_length=5,
+        choices=FirstSide.choices,
+        default=FirstSide.RIGHT,
+        help_text="For an exercise done on each side: the side the instructions start with.",
+    )
+    level = models.CharField(max_length=10, choices=ExerciseLevel.choices, default=ExerciseLevel.STANDARD)
+    avoid_with = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Health-screen condition slug -> the one-line reason this exercise is left out for it.",
+    )
+    easier = models.TextField(blank=True, help_text="An easier variant: another exercise or a line of text.")
+    harder = models.TextField(blank=True, help_text="A harder variant: another exercise or a line of text.")
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -114,6 +142,18 @@ class Exercise(models.Model):
     def motion_figure(self) -> str | None:
         """One panel moving between the positions, for the guided player."""
         return _figure_url(motion_figure_name(self.slug))
+
+    @property
+    def is_advanced(self) -> bool:
+        return self.level == ExerciseLevel.ADVANCED
+
+    @property
+    def side_order(self) -> list[str]:
+        """The sides in the order the instructions work them: what the player announces."""
+        if self.sides != Sides.BOTH:
+            return [self.sides] if self.sides in (Sides.LEFT, Sides.RIGHT) else []
+        other = FirstSide.LEFT if self.first_side == FirstSide.RIGHT else FirstSide.RIGHT
+        return [self.first_side, other]
 
 
 # Seconds a person needs beyond the holds themselves: getting into position for a
@@ -206,6 +246,13 @@ class RoutineStep(models.Model):
 
     def __str__(self):
         return f"{self.routine} · {self.order}. {self.exercise}"
+
+    def clean(self):
+        # The catalog file is checked on load (routines/seed.py); this guards the admin.
+        if self.exercise_id and self.routine_id and self.exercise.is_advanced and self.routine.level != Level.ADVANCED:
+            raise ValidationError(
+                {"exercise": "An advanced technique belongs only in a routine of level advanced."}, code="advanced"
+            )
 
     @property
     def dose(self) -> dict:

@@ -11,10 +11,14 @@ nothing. The whole file is validated before anything is written.
 import tomllib
 from pathlib import Path
 
+from .safety.conditions import CONDITIONS
+
 CATALOG_PATH = Path(__file__).resolve().parent / "catalog.toml"
 
 CHAINS = {"posterior", "anterior", "both"}
-KINDS = {"stretch", "massage", "strength"}
+KINDS = {"stretch", "massage", "strength", "activity"}
+EXERCISE_LEVELS = {"standard", "advanced"}
+FIRST_SIDES = {"left", "right"}
 SIDES = {"left", "right", "both", "none"}
 LEVELS = {"beginner", "intermediate", "advanced"}
 GOALS = {"flexibility", "strength"}
@@ -78,8 +82,16 @@ def validate_catalog(data, *, known_muscles=(), known_exercises=(), known_routin
 
     for exercise in exercises:
         where = f"exercise {exercise['slug']!r}"
-        _require(exercise, where, "name", "kind", "muscles", "instructions", "caution")
+        _require(exercise, where, "name", "kind", "muscles", "instructions", "caution", "easier", "harder", "level")
         _choice(exercise["kind"], KINDS, where, "kind")
+        _choice(exercise["level"], EXERCISE_LEVELS, where, "level")
+        _choice(exercise.get("first_side", "right"), FIRST_SIDES, where, "first_side")
+        if not isinstance(exercise.get("avoid_with"), dict):
+            raise CatalogError(f"{where}: avoid_with must be given, as a table (empty when nothing applies)")
+        for condition, reason in exercise["avoid_with"].items():
+            _choice(condition, set(CONDITIONS), where, "avoid_with condition")
+            if not isinstance(reason, str) or not reason.strip() or "\n" in reason.strip():
+                raise CatalogError(f"{where}: avoid_with {condition!r} needs a one-line reason")
         _choice(exercise.get("sides", "both"), SIDES, where, "sides")
         _positive_or_none(exercise.get("hold_seconds"), where, "hold_seconds", 600)
         _positive_or_none(exercise.get("repetitions", 1), where, "repetitions", 100)
@@ -87,11 +99,21 @@ def validate_catalog(data, *, known_muscles=(), known_exercises=(), known_routin
             if slug not in muscle_slugs:
                 raise CatalogError(f"{where}: unknown muscle slug {slug!r}")
 
+    advanced_exercises = {exercise["slug"]: exercise.get("level") for exercise in exercises}
+    advanced_routines = {routine["slug"] for routine in routines if routine.get("level") == "advanced"}
     for routine in routines:
         where = f"routine {routine['slug']!r}"
         _require(routine, where, "name", "chain", "summary", "steps")
         _choice(routine["chain"], CHAINS, where, "chain")
         _choice(routine.get("level", "beginner"), LEVELS, where, "level")
+        if routine.get("level", "beginner") != "advanced":
+            advanced = [
+                step.get("exercise")
+                for step in routine["steps"]
+                if advanced_exercises.get(step.get("exercise")) == "advanced"
+            ]
+            if advanced:
+                raise CatalogError(f"{where}: advanced exercises {advanced} in a routine below level advanced")
         for number, step in enumerate(routine["steps"], start=1):
             step_where = f"{where} step {number}"
             unknown_keys = set(step) - STEP_KEYS
@@ -119,10 +141,18 @@ def validate_catalog(data, *, known_muscles=(), known_exercises=(), known_routin
             for day, slug in enumerate(days, start=1):
                 if slug != REST and slug not in routine_slugs:
                     raise CatalogError(f"{where} week {week} day {day}: unknown routine slug {slug!r}")
+                if slug in advanced_routines:
+                    raise CatalogError(f"{where} week {week} day {day}: advanced routine {slug!r} in a program")
 
 
 def _upsert(model, slug, values):
-    """Create or update the row with this slug; save only when something differs."""
+    """Create or update the row with this slug; save only when something differs.
+
+    Fields the model does not have yet are left out: an early data migration runs with
+    the historical model, and a later one reloads the file once the fields exist.
+    """
+    fields = {field.name for field in model._meta.get_fields()}
+    values = {field: value for field, value in values.items() if field in fields}
     obj = model.objects.filter(slug=slug).first()
     if obj is None:
         return model.objects.create(slug=slug, **values)
@@ -182,6 +212,13 @@ def load_catalog(apps, schema_editor=None, *, path=None, data=None):
                 "hold_seconds": entry.get("hold_seconds"),
                 "repetitions": entry.get("repetitions", 1),
                 "sides": entry.get("sides", "both"),
+                "first_side": entry.get("first_side", "right"),
+                "level": entry["level"],
+                "avoid_with": {
+                    slug: entry["avoid_with"][slug].strip() for slug in CONDITIONS if slug in entry["avoid_with"]
+                },
+                "easier": entry["easier"].strip(),
+                "harder": entry["harder"].strip(),
             },
         )
         wanted = {muscles[slug].pk for slug in entry["muscles"]}

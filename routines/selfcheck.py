@@ -7,6 +7,7 @@ warning signs that need a clinician instead.
 from dataclasses import asdict, dataclass, field
 
 from .models import Chain, Muscle, Program, Routine
+from .safety import warning_signs as signs
 
 PELVIS_CHOICES = [
     ("tuck", "I tuck my pelvis under when I walk (flat lower back, tail tucked)"),
@@ -40,8 +41,8 @@ STRENGTH_PROGRAM_SLUG = "strong-back"
 # The release routines that start each chain's work, before the QL and walking-relief routines.
 CHAIN_ROUTINES = {
     Chain.POSTERIOR: ["posterior-chain-release"],
-    Chain.ANTERIOR: ["anterior-chain-release"],
-    Chain.BOTH: ["full-chain-reset", "posterior-chain-release", "anterior-chain-release"],
+    Chain.ANTERIOR: ["front-hip-release"],
+    Chain.BOTH: ["full-chain-reset", "posterior-chain-release", "front-hip-release"],
 }
 
 # cause slug -> (short title, advice). Ordered as the questionnaire lists them.
@@ -75,18 +76,12 @@ CAUSES = {
     ),
 }
 
-WARNING_SIGNS = [
-    "Numbness, tingling or weakness in a leg or foot",
-    "Loss of bladder or bowel control, or numbness around the groin or buttocks",
-    "Pain that started after a fall, an accident or another injury",
-    "Fever, or feeling unwell, together with back pain",
-    "Pain that wakes you at night or is worse lying down",
-    "Pain that keeps getting worse, or unexplained weight loss",
-]
+# Every sign of the three tiers, most urgent first: the flat list the first API version returned.
+WARNING_SIGNS = [sign for tier in signs.tiers() for sign in tier.signs]
 
 DISCLAIMER = (
-    "This self-check is self-observation, not a diagnosis. If you notice any of the warning signs, "
-    "stop the exercises and see a doctor or physiotherapist."
+    "This self-check is self-observation, not a diagnosis. If you notice any of the warning signs below, "
+    "stop the exercises and get help as their group says."
 )
 
 
@@ -108,6 +103,7 @@ class SelfCheckResult:
     program: str | None
     advice: list[Advice] = field(default_factory=list)
     warning_signs: list[str] = field(default_factory=lambda: list(WARNING_SIGNS))
+    warning_tiers: list[dict] = field(default_factory=lambda: signs.as_api()["tiers"])
     disclaimer: str = DISCLAIMER
 
     def as_dict(self):

@@ -1,6 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Exercise, Muscle, Program, ProgramDay, Routine, RoutineStep
+from .safety.conditions import CONDITIONS
+from .screening import visible_steps, visible_steps_for
 from .selfcheck import CAUSES, PELVIS_CHOICES
 
 
@@ -30,6 +33,10 @@ class ExerciseSerializer(serializers.ModelSerializer):
         help_text="Root-relative URL of an SVG: the start and end position, target muscles highlighted "
         "(null for an exercise not drawn yet).",
     )
+    avoid_with = serializers.SerializerMethodField(
+        help_text="Health-screen conditions this exercise is left out for (condition slugs)."
+    )
+    avoid_reasons = serializers.SerializerMethodField(help_text="Condition slug -> why it is left out with it.")
 
     class Meta:
         model = Exercise
@@ -37,6 +44,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "slug",
             "name",
             "kind",
+            "level",
             "muscles",
             "summary",
             "equipment",
@@ -44,10 +52,20 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "caution",
             "dose",
             "figure",
+            "avoid_with",
+            "avoid_reasons",
+            "easier",
+            "harder",
         ]
 
     def get_dose(self, exercise) -> DoseSerializer:
         return {"hold_seconds": exercise.hold_seconds, "repetitions": exercise.repetitions, "sides": exercise.sides}
+
+    def get_avoid_with(self, exercise) -> list[str]:
+        return [slug for slug in CONDITIONS if slug in exercise.avoid_with]
+
+    def get_avoid_reasons(self, exercise) -> dict[str, str]:
+        return {slug: exercise.avoid_with[slug] for slug in CONDITIONS if slug in exercise.avoid_with}
 
 
 class RoutineStepSerializer(serializers.ModelSerializer):
@@ -62,17 +80,46 @@ class RoutineStepSerializer(serializers.ModelSerializer):
         fields = ["order", "exercise", "name", "kind", "dose", "seconds", "note"]
 
 
+class LeftOutSerializer(serializers.Serializer):
+    exercise = serializers.SlugField()
+    reasons = serializers.ListField(child=serializers.CharField(), help_text='Condition slugs, or "advanced".')
+
+
 class RoutineSerializer(serializers.ModelSerializer):
     estimated_minutes = serializers.IntegerField(read_only=True)
     muscles = serializers.SerializerMethodField()
-    steps = RoutineStepSerializer(many=True, read_only=True)
+    steps = serializers.SerializerMethodField(help_text="The steps you may be shown (see left_out).")
+    left_out = serializers.SerializerMethodField(
+        help_text="Exercises left out for you by your health screen, and why; empty when anonymous."
+    )
 
     class Meta:
         model = Routine
-        fields = ["slug", "name", "summary", "chain", "level", "estimated_minutes", "muscles", "steps"]
+        fields = ["slug", "name", "summary", "chain", "level", "estimated_minutes", "muscles", "steps", "left_out"]
+
+    def _shown(self, routine):
+        # One decision per routine and request: steps and left_out come from the same call.
+        cache = self.context.setdefault("shown", {})
+        if routine.pk not in cache:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                cache[routine.pk] = visible_steps_for(routine, user)
+            else:
+                # The API contract: anonymous callers read the whole catalog.
+                cache[routine.pk] = visible_steps(routine, advanced_ack=True)
+        return cache[routine.pk]
 
     def get_muscles(self, routine) -> list[str]:
         return [muscle.slug for muscle in routine.muscles]
+
+    @extend_schema_field(RoutineStepSerializer(many=True))
+    def get_steps(self, routine):
+        return RoutineStepSerializer(self._shown(routine).steps, many=True).data
+
+    @extend_schema_field(LeftOutSerializer(many=True))
+    def get_left_out(self, routine):
+        return [item.as_api() for item in self._shown(routine).left_out]
 
 
 class ProgramDaySerializer(serializers.ModelSerializer):
@@ -108,6 +155,17 @@ class AdviceSerializer(serializers.Serializer):
     advice = serializers.CharField()
 
 
+class WarningTierSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["emergency", "urgent", "soon"])
+    title = serializers.CharField()
+    action = serializers.CharField()
+    signs = serializers.ListField(child=serializers.CharField())
+
+
+class WarningSignsSerializer(serializers.Serializer):
+    tiers = WarningTierSerializer(many=True)
+
+
 class SelfCheckResultSerializer(serializers.Serializer):
     pelvis = serializers.CharField()
     causes = serializers.ListField(child=serializers.CharField())
@@ -117,5 +175,8 @@ class SelfCheckResultSerializer(serializers.Serializer):
     routines = serializers.ListField(child=serializers.SlugField())
     program = serializers.SlugField(allow_null=True)
     advice = AdviceSerializer(many=True)
-    warning_signs = serializers.ListField(child=serializers.CharField())
+    warning_signs = serializers.ListField(
+        child=serializers.CharField(), help_text="Every sign of warning_tiers, most urgent first."
+    )
+    warning_tiers = WarningTierSerializer(many=True)
     disclaimer = serializers.CharField()

@@ -2,6 +2,8 @@ from django.shortcuts import get_object_or_404, render
 
 from .forms import SelfCheckForm
 from .models import Chain, Exercise, Kind, Muscle, Program, Routine
+from .safety.conditions import condition_name, ordered
+from .screening import visible_steps_for
 from .selfcheck import assess
 
 
@@ -25,12 +27,14 @@ def muscle_detail(request, slug):
 
 def routine_detail(request, slug):
     routine = get_object_or_404(Routine.objects.with_steps(), slug=slug)
-    return render(request, "routines/routine.html", {"routine": routine})
+    shown = visible_steps_for(routine, request.user)
+    return render(request, "routines/routine.html", {"routine": routine, "shown": shown, "left_out": shown.left_out})
 
 
 def exercise_detail(request, slug):
     exercise = get_object_or_404(Exercise.objects.prefetch_related("muscles"), slug=slug)
-    return render(request, "routines/exercise.html", {"exercise": exercise})
+    avoid_with = [(condition_name(c), exercise.avoid_with[c]) for c in ordered(exercise.avoid_with)]
+    return render(request, "routines/exercise.html", {"exercise": exercise, "avoid_with": avoid_with})
 
 
 def program_detail(request, slug):

@@ -83,8 +83,10 @@ def alices_records(alice):
 
 @pytest.fixture
 def alices_pages(alice, alices_records) -> list[str]:
-    """Every page alice can open, each form of the site among them."""
+    """Every page alice can open, each form of the site among them (she has answered the health screen)."""
     session, pain = alices_records
+    alice.screened = True
+    alice.save(update_fields=["screened"])
     return [
         reverse("tracker:dashboard"),
         reverse("tracker:history"),
@@ -99,6 +101,7 @@ def alices_pages(alice, alices_records) -> list[str]:
         reverse("tracker:reminders"),
         reverse("tracker:account-delete"),
         reverse("profile"),
+        reverse("health-screen"),
         reverse("password_change"),
         reverse("routines:catalog"),
         reverse("routines:routine", args=["ql-release"]),
@@ -116,6 +119,8 @@ PUBLIC_PAGES = [
     "/accounts/password_reset/",
     "/api/docs/",
     "/admin/login/",
+    "/warning-signs/",
+    "/flare-up/",
 ]
 
 

@@ -488,22 +488,130 @@ def daily(user, *, start=None, end=None) -> list[dict]:
     return rows
 
 
+# Pain warnings (PRODUCT.md §4.1): each reason's key, in the order they are reported.
 HIGH_SCORE = "high-score"
 RISING = "rising"
+SESSION_WORSE = "session-worse"
+NIGHT_PAIN = "night-pain"
+JUMP = "jump"
+WARNING_REASONS = (HIGH_SCORE, RISING, SESSION_WORSE, NIGHT_PAIN, JUMP)
+HIGH_SCORE_DAYS = 3
+SESSION_WORSE_RISE = 2
+NIGHT_PAIN_SCORE = 6
+JUMP_RISE = 3
 
 
 @dataclass(frozen=True)
 class PainWarning:
-    """Why the clinician warning signs show: a ``HIGH_SCORE`` (with the ``score``) or a ``RISING`` average."""
+    """Why the clinician warning signs show: the reasons (keys of WARNING_REASONS), each with a sentence."""
 
-    reason: str
-    score: int | None = None
+    reasons: tuple[str, ...]
+    messages: tuple[str, ...]
 
     @property
     def message(self) -> str:
-        if self.reason == HIGH_SCORE:
-            return f"Your last pain score was {self.score}/10."
-        return "Your weekly pain average has risen two weeks running."
+        return " ".join(self.messages)
+
+    def as_api(self) -> dict:
+        return {"reasons": list(self.reasons), "messages": list(self.messages)}
+
+
+def _day(date: datetime.date) -> str:
+    return f"{date.day} {date:%B}"
+
+
+def _mean_or_none(scores: list[int]) -> float | None:
+    return round(sum(scores) / len(scores), 2) if scores else None
+
+
+def pain_warning(user, *, end: datetime.date | None = None) -> PainWarning | None:
+    """Why the warning signs should show for the days ending ``end`` (default: the user's today), or None.
+
+    Judged on the 7 days ending ``end`` (3 days for a high score); two queries:
+    - ``high-score``: a pain entry, or a session's pain after, of 8 or more;
+    - ``rising``: the weekly average has risen two weeks running (three 7-day windows ending ``end``,
+      each strictly above the one before, averaged and rounded as on the progress page);
+    - ``session-worse``: a session whose pain after is at least 2 above its pain before;
+    - ``night-pain``: a ``night`` pain entry of 6 or more;
+    - ``jump``: a pain entry at least 3 above the mean of the user's entries in the 7 days before its date.
+    """
+    end = end or user.local_today()
+    return pain_warnings({user.pk: end})[user.pk]
+
+
+def pain_warnings(ends: dict[int, datetime.date]) -> dict[int, PainWarning | None]:
+    """``pain_warning`` for many people at once ({user id: end} -> {user id: warning or None}), in two
+    queries whatever their number: the reminder sender asks it for a whole batch."""
+    if not ends:
+        return {}
+    first = min(ends.values()) - 3 * WEEK + ONE_DAY
+    last = max(ends.values())
+    entries: dict[int, list] = {user_id: [] for user_id in ends}
+    sessions: dict[int, list] = {user_id: [] for user_id in ends}
+    for user_id, date, score, context in (
+        PainEntry.objects.filter(user_id__in=ends, date__range=(first, last))
+        .order_by("date", "pk")
+        .values_list("user_id", "date", "score", "context")
+    ):
+        if _weeks_ending(ends[user_id], weeks=3)[0] <= date <= ends[user_id]:
+            entries[user_id].append((date, score, context))
+    for user_id, date, before, after in (
+        Session.objects.filter(user_id__in=ends, date__range=(first + 2 * WEEK, last))
+        .order_by("date", "pk")
+        .values_list("user_id", "date", "pain_before", "pain_after")
+    ):
+        if _weeks_ending(ends[user_id], weeks=1)[0] <= date <= ends[user_id]:
+            sessions[user_id].append((date, before, after))
+    return {user_id: _judge_pain(entries[user_id], sessions[user_id], end=end) for user_id, end in ends.items()}
+
+
+def _weeks_ending(end: datetime.date, *, weeks: int) -> tuple[datetime.date, datetime.date]:
+    """The ``weeks`` whole weeks ending ``end``, both ends included."""
+    return end - weeks * WEEK + ONE_DAY, end
+
+
+def _judge_pain(entries: list, sessions: list, *, end: datetime.date) -> PainWarning | None:
+    """The warning for one person from their (date, score, context) entries of the 3 weeks ending ``end``
+    and their (date, pain before, pain after) sessions of the week ending ``end``, oldest first."""
+    week_start = end - WEEK + ONE_DAY
+    high_start = end - datetime.timedelta(days=HIGH_SCORE_DAYS - 1)
+    found: dict[str, str] = {}
+
+    high = [score for date, score, _ in entries if date >= high_start and score >= WARNING_SCORE]
+    high += [
+        after for date, _, after in sessions if date >= high_start and after is not None and after >= WARNING_SCORE
+    ]
+    if high:
+        found[HIGH_SCORE] = f"A pain score of {max(high)}/10 in the last {HIGH_SCORE_DAYS} days."
+
+    windows = [
+        _mean_or_none([score for date, score, _ in entries if first <= date <= first + WEEK - ONE_DAY])
+        for first in (end - 3 * WEEK + ONE_DAY, end - 2 * WEEK + ONE_DAY, week_start)
+    ]
+    if None not in windows and windows[0] < windows[1] < windows[2]:
+        found[RISING] = "Your weekly pain average has risen two weeks running."
+
+    for date, before, after in sessions:
+        if before is not None and after is not None and after - before >= SESSION_WORSE_RISE:
+            found[SESSION_WORSE] = f"Your pain rose from {before} to {after} during a session on {_day(date)}."
+
+    night = [score for date, score, context in entries if date >= week_start and context == "night"]
+    if night and max(night) >= NIGHT_PAIN_SCORE:
+        found[NIGHT_PAIN] = f"Night pain of {max(night)}/10 in the last 7 days."
+
+    for date, score, _ in entries:
+        if date < week_start:
+            continue
+        before = _mean_or_none([s for d, s, _ in entries if date - WEEK <= d < date])
+        if before is not None and score - before >= JUMP_RISE:
+            found[JUMP] = (
+                f"Your pain jumped to {score}/10 on {_day(date)}, from an average of {before:g} the week before."
+            )
+
+    if not found:
+        return None
+    reasons = tuple(reason for reason in WARNING_REASONS if reason in found)
+    return PainWarning(reasons=reasons, messages=tuple(found[reason] for reason in reasons))
 
 
 def self_checks_with_pain(user, *, start=None, end=None) -> list[dict]:
@@ -528,19 +636,3 @@ def self_checks_with_pain(user, *, start=None, end=None) -> list[dict]:
             }
         )
     return rows
-
-
-def pain_warning(user) -> PainWarning | None:
-    """Why the clinician warning signs should show (PRODUCT.md §1 Logs), or None: the latest pain
-    score is 8 or more (the highest of the latest date), or the weekly average has risen two weeks
-    running (the last three 7-day windows ending today, each strictly above the one before)."""
-    latest = PainEntry.objects.for_user(user).order_by("-date", "-score").values_list("score", flat=True).first()
-    if latest is not None and latest >= WARNING_SCORE:
-        return PainWarning(HIGH_SCORE, latest)
-    today = user.local_today()
-    # Two fortnights, whose first and last 7 days are the three windows, averaged as everywhere else.
-    _, oldest, middle = _pain_averages(user, today - 3 * WEEK + ONE_DAY, today - WEEK)
-    *_, newest = _pain_averages(user, today - 2 * WEEK + ONE_DAY, today)
-    if None not in (oldest, middle, newest) and oldest < middle < newest:
-        return PainWarning(RISING)
-    return None

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from backcare.accounts.timezones import validate_timezone
 from backcare.api import SlugRelatedField
 from routines.models import Program, Routine
+from routines.safety.conditions import CONDITIONS
 from routines.selfcheck import PELVIS_CHOICES
 
 from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, latest_self_check, validate_log_date
@@ -79,11 +80,31 @@ class ProfileSerializer(serializers.ModelSerializer):
         help_text="The program you follow (its slug), or null. Choosing one starts it today.",
     )
     self_check = serializers.SerializerMethodField(help_text="Your last saved self-check, or null.")
+    conditions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(CONDITIONS)),
+        max_length=len(CONDITIONS),
+        required=False,
+        help_text="Health-screen conditions that apply to you ([] means none of these); setting it marks you screened.",
+    )
+    advanced_ack = serializers.BooleanField(
+        required=False, help_text="A clinician has shown you the advanced techniques: routines then include them."
+    )
 
     class Meta:
         model = get_user_model()
-        fields = ["username", "email", "email_verified", "timezone", "program", "program_started_on", "self_check"]
-        read_only_fields = ["username", "email_verified", "program_started_on"]
+        fields = [
+            "username",
+            "email",
+            "email_verified",
+            "timezone",
+            "program",
+            "program_started_on",
+            "self_check",
+            "conditions",
+            "screened",
+            "advanced_ack",
+        ]
+        read_only_fields = ["username", "email_verified", "program_started_on", "screened"]
 
     @extend_schema_field(SelfCheckSerializer(allow_null=True))
     def get_self_check(self, user):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from routines.models import Program
+from routines.safety.conditions import condition_choices
 
 from ..tasks import send_email
 from .limits import address_limited
@@ -73,6 +74,33 @@ class ProfileForm(forms.ModelForm):
         if self.cleaned_data.get("timezone") == self.current_timezone:
             exclude.add("timezone")
         return exclude
+
+
+class HealthScreenForm(forms.Form):
+    """The health screen: which of the conditions apply, or "none of these"; and the advanced techniques."""
+
+    conditions = forms.MultipleChoiceField(
+        label="Do any of these apply to you?",
+        choices=condition_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Exercises that are not safe with what you tick are left out of your routines, with the reason.",
+    )
+    none = forms.BooleanField(label="None of these apply to me", required=False)
+    advanced_ack = forms.BooleanField(
+        label="A clinician has shown me the psoas and iliacus fingertip releases, and I may do them",
+        required=False,
+        help_text="Leave it unticked unless a doctor or physiotherapist taught you these techniques in person.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            if data["conditions"] and data["none"]:
+                raise forms.ValidationError("Tick the conditions that apply, or “None of these”, not both.")
+            if not data["conditions"] and not data["none"]:
+                raise forms.ValidationError("Tick the conditions that apply, or “None of these apply to me”.")
+        return data
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -31,6 +31,19 @@ class User(AbstractUser):
         help_text="The program you follow, one at a time.",
     )
     program_started_on = models.DateField(null=True, blank=True)
+    # The health screen (PRODUCT.md §4.1): condition slugs from routines.safety.conditions,
+    # validated where they are changed (tracker.logs.profile_update).
+    conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Conditions declared on the health screen; exercises unsafe with them are left out.",
+    )
+    screened = models.BooleanField(default=False, help_text="Answered the health screen at least once.")
+    advanced_ack = models.BooleanField(
+        "a clinician has shown me the advanced techniques",
+        default=False,
+        help_text="Shows the advanced techniques (the psoas and iliacus fingertip releases) in routines.",
+    )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

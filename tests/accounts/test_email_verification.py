@@ -12,9 +12,8 @@ from django.urls import reverse
 from backcare.accounts.verification import verification_token
 from tracker.models import Delivery, DeliveryStatus
 from tracker.reminders.dispatcher import dispatch_due
-from tracker.reminders.sender import send_batch
 
-from ..tracker.reminders_helpers import remind
+from ..tracker.reminders_helpers import remind, send_one
 from .conftest import link_in, outbox_to
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +183,7 @@ def due_delivery(user) -> Delivery:
 def test_a_reminder_due_for_an_unverified_address_is_recorded_as_skipped_with_the_reason(dora):
     delivery = due_delivery(dora)
 
-    outcome = send_batch(delivery_ids=[delivery.pk]).outcomes[delivery.pk]
+    outcome = send_one(delivery.pk)
 
     delivery.refresh_from_db()
     assert outcome == "skipped"
@@ -195,7 +194,7 @@ def test_a_reminder_due_for_an_unverified_address_is_recorded_as_skipped_with_th
 def test_a_reminder_due_for_a_verified_address_is_sent(alice):
     delivery = due_delivery(alice)
 
-    assert send_batch(delivery_ids=[delivery.pk]).outcomes[delivery.pk] == "sent"
+    assert send_one(delivery.pk) == "sent"
     assert [message.to for message in mail.outbox] == [["alice@example.com"]]
 
 

@@ -197,6 +197,9 @@ def test_the_profile_api_shows_the_account_and_the_last_self_check(alice_api, al
         "program": None,
         "program_started_on": None,
         "self_check": {"date": "2026-06-01", "pelvis": "arch", "causes": ["inactivity"], "chain": "anterior"},
+        "conditions": [],
+        "screened": False,
+        "advanced_ack": False,
     }
 
 

@@ -306,22 +306,24 @@ def test_the_dashboard_shows_todays_routine_from_the_program(alice_client, alice
 
 
 def test_the_dashboard_shows_the_warning_signs_after_a_pain_score_of_8(alice_client, alice):
-    PainEntry.objects.create(user=alice, date=TODAY, score=8, context="night")
+    PainEntry.objects.create(user=alice, date=TODAY, score=8, context="walking")
     content = alice_client.get(reverse("tracker:dashboard")).content.decode()
-    assert "See a clinician instead if you notice" in content
+    assert "Your pain needs attention" in content
+    assert 'data-tier="emergency"' in content
 
 
 def test_the_dashboard_shows_no_warning_signs_after_a_score_of_7(alice_client, alice):
-    PainEntry.objects.create(user=alice, date=TODAY, score=7, context="night")
+    PainEntry.objects.create(user=alice, date=TODAY, score=7, context="walking")
     content = alice_client.get(reverse("tracker:dashboard")).content.decode()
-    assert "See a clinician instead if you notice" not in content
+    assert "Your pain needs attention" not in content
+    assert 'data-tier="emergency"' not in content
 
 
 def test_the_dashboard_warning_names_a_high_score_logged_before_a_lower_one_the_same_day(alice_client, alice):
     PainEntry.objects.create(user=alice, date=TODAY, score=9, context="walking")
     PainEntry.objects.create(user=alice, date=TODAY, score=3, context="rest")
     content = alice_client.get(reverse("tracker:dashboard")).content.decode()
-    assert "Your last pain score was 9/10." in content
+    assert "A pain score of 9/10 in the last 3 days." in content
     assert "risen two weeks running" not in content
 
 
@@ -333,7 +335,7 @@ def test_the_dashboard_shows_the_warning_signs_when_weekly_pain_rose_two_weeks_r
         )
     content = alice_client.get(reverse("tracker:dashboard")).content.decode()
     assert "risen two weeks running" in content
-    assert "See a clinician instead if you notice" in content
+    assert 'data-tier="emergency"' in content
 
 
 def test_the_quick_check_in_from_the_dashboard_saves_an_entry(alice_client, alice):
@@ -380,13 +382,21 @@ def test_history_costs_the_same_queries_for_5_and_500_rows(
 # --- Guided player ----------------------------------------------------------------
 
 
-def test_the_player_shows_the_same_estimate_as_the_catalog(alice_client, routine):
-    content = alice_client.get(reverse("tracker:player", args=[routine.slug])).content.decode()
+@pytest.fixture
+def screened_client(alice_client, alice):
+    """Alice has answered the health screen ("none of these"), which the player asks first."""
+    alice.screened = True
+    alice.save(update_fields=["screened"])
+    return alice_client
+
+
+def test_the_player_shows_the_same_estimate_as_the_catalog(screened_client, routine):
+    content = screened_client.get(reverse("tracker:player", args=[routine.slug])).content.decode()
     assert f"about {routine.estimated_minutes} min" in content
 
 
-def test_the_player_lists_the_steps_and_hands_them_to_the_script(alice_client, routine):
-    response = alice_client.get(reverse("tracker:player", args=[routine.slug]))
+def test_the_player_lists_the_steps_and_hands_them_to_the_script(screened_client, routine):
+    response = screened_client.get(reverse("tracker:player", args=[routine.slug]))
     content = response.content.decode()
     assert "Stretch 0" in content and "Bridge 1" in content
     data = json.loads(content.split('<script id="routine-data" type="application/json">')[1].split("</script>")[0])
@@ -396,8 +406,8 @@ def test_the_player_lists_the_steps_and_hands_them_to_the_script(alice_client, r
     assert 'aria-live="polite"' in content
 
 
-def test_the_player_page_has_no_inline_script_or_style(alice_client, routine):
-    content = alice_client.get(reverse("tracker:player", args=[routine.slug])).content.decode()
+def test_the_player_page_has_no_inline_script_or_style(screened_client, routine):
+    content = screened_client.get(reverse("tracker:player", args=[routine.slug])).content.decode()
     scripts = content.count("<script")
     assert scripts == content.count("<script src=") + content.count(
         '<script id="routine-data" type="application/json">'
@@ -405,8 +415,8 @@ def test_the_player_page_has_no_inline_script_or_style(alice_client, routine):
     assert "style=" not in content
 
 
-def test_the_player_logs_one_session_with_the_routine_and_pain(alice_client, alice, routine):
-    response = alice_client.post(
+def test_the_player_logs_one_session_with_the_routine_and_pain(screened_client, alice, routine):
+    response = screened_client.post(
         reverse("tracker:player", args=[routine.slug]),
         {"pain_before": 7, "pain_after": 4, "duration_minutes": 11, "steps_completed": 2, "notes": "Easier today."},
     )
@@ -427,16 +437,16 @@ def test_the_player_logs_one_session_with_the_routine_and_pain(alice_client, ali
         ("steps_completed", 3),
     ],
 )
-def test_the_player_refuses_bad_values_and_stores_nothing(alice_client, routine, field, value):
+def test_the_player_refuses_bad_values_and_stores_nothing(screened_client, routine, field, value):
     data = {"pain_before": 7, "pain_after": 4, "duration_minutes": 11, "steps_completed": 2, field: value}
-    response = alice_client.post(reverse("tracker:player", args=[routine.slug]), data)
+    response = screened_client.post(reverse("tracker:player", args=[routine.slug]), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert Session.objects.count() == 0
 
 
-def test_the_player_of_an_unknown_routine_is_404(alice_client):
-    assert alice_client.get(reverse("tracker:player", args=["no-such-routine"])).status_code == 404
+def test_the_player_of_an_unknown_routine_is_404(screened_client):
+    assert screened_client.get(reverse("tracker:player", args=["no-such-routine"])).status_code == 404
 
 
 # --- Self-check and program -------------------------------------------------------

@@ -28,6 +28,8 @@ def routine(transactional_db):
 
 @pytest.fixture
 def alice_page(page, live_server, alice):
+    alice.screened = True  # the health screen is answered ("none of these"): the player opens at once
+    alice.save(update_fields=["screened"])
     page.goto(live_server.url + reverse("login"))
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
@@ -83,9 +85,18 @@ def test_the_player_counts_each_side_down_in_turn(alice_page, live_server, routi
     page = alice_page
     open_player(page, live_server, routine, speed=1)
     page.click("button[data-action=start]")
-    assert "left side" in page.inner_text("#phase")
+    assert "right side" in page.inner_text("#phase")
     for _ in range(4):  # get ready, hold, rest, hold
         page.click("button[data-action=next]")
-    assert page.inner_text("#phase") == "Switch to the right side"
+    assert page.inner_text("#phase") == "Switch to the left side"
     page.click("button[data-action=next]")
-    assert page.inner_text("#phase") == "Hold — right side, 1 of 2"
+    assert page.inner_text("#phase") == "Hold — left side, 1 of 2"
+
+
+def test_the_player_starts_with_the_side_the_instructions_start_with(alice_page, live_server, routine):
+    first = routine.steps.first().exercise
+    first.first_side = "left"
+    first.save(update_fields=["first_side"])
+    open_player(alice_page, live_server, routine, speed=1)
+    alice_page.click("button[data-action=start]")
+    assert alice_page.inner_text("#phase") == "Get into position — left side"

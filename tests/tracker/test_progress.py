@@ -420,42 +420,7 @@ def test_a_start_after_today_without_an_end_is_refused(alice):
     assert refused.value.field == "start"
 
 
-# --- Warning signs -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("score", "warned"), [(8, True), (7, False)])
-def test_pain_warning_when_the_latest_score_is_8_or_more(alice, score, warned):
-    pain(alice, D(2026, 3, 1), 9)  # older, then better
-    pain(alice, D(2026, 3, 20), score)
-    with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        warning = progress.pain_warning(alice)
-    assert bool(warning) is warned
-    if warned:
-        assert warning == progress.PainWarning(progress.HIGH_SCORE, score)
-
-
-def test_the_pain_warning_names_the_highest_score_of_the_latest_date_whatever_the_logging_order(alice):
-    pain(alice, D(2026, 3, 20), 9, context="walking")
-    pain(alice, D(2026, 3, 20), 3, context="rest")  # logged later, but not the reason
-    with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        warning = progress.pain_warning(alice)
-    assert warning == progress.PainWarning(progress.HIGH_SCORE, 9)
-    assert warning.message == "Your last pain score was 9/10."
-
-
-def test_pain_warning_when_the_weekly_average_rose_two_weeks_running(alice):
-    # Today 21 March: windows 1–7, 8–14, 15–21 March with averages 3, 4, 5
-    for day, score in [(D(2026, 3, 2), 3), (D(2026, 3, 9), 4), (D(2026, 3, 16), 5), (D(2026, 3, 1), 3)]:
-        pain(alice, day, score)
-    with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        assert progress.pain_warning(alice) == progress.PainWarning(progress.RISING)
-
-
-def test_no_pain_warning_when_the_weekly_average_rose_only_once(alice):
-    for day, score in [(D(2026, 3, 2), 4), (D(2026, 3, 9), 4), (D(2026, 3, 16), 5)]:
-        pain(alice, day, score)
-    with time_machine.travel(at("Europe/Paris", 2026, 3, 21, 12, 0), tick=False):
-        assert progress.pain_warning(alice) is None
+# The pain warnings are tested in test_pain_warnings.py.
 
 
 # --- Self-checks against pain ---------------------------------------------------------

@@ -21,6 +21,7 @@ SUMMARY_FIELDS = {
     "active_days",
     "current_streak",
     "longest_streak",
+    "warning",
     "adherence",
     "habit_strength",
     "pain",
@@ -150,8 +151,9 @@ def test_the_progress_endpoints_run_the_same_queries_for_30_days_and_3_years(ali
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
     params = {"start": start.isoformat(), "end": end.isoformat()}
 
-    # token, reminder schedule, session dates, per-routine rows, muscles, pain averages
-    with django_assert_num_queries(7):
+    # token, reminder schedule, session dates, per-routine rows, muscles, pain averages, pain by area,
+    # and the pain warning's entries and sessions
+    with django_assert_num_queries(9):
         assert client.get(reverse("api-progress"), params).status_code == 200
     # token, sessions per day, pain per day
     with django_assert_num_queries(3):

@@ -92,14 +92,16 @@ def test_an_empty_history_says_so_instead_of_drawing(client, alice):
 def test_high_pain_shows_the_warning_signs(client, alice):
     pain(alice, D(2026, 3, 31), 9)
     client.force_login(alice)
-    assert "See a clinician instead if you notice" in page(client).content.decode()
+    html = page(client).content.decode()
+    assert "Your pain needs attention" in html
+    assert 'data-tier="emergency"' in html
 
 
 def test_the_progress_warning_gives_its_reason(client, alice):
     pain(alice, D(2026, 3, 31), 9)
     client.force_login(alice)
     html = page(client).content.decode()
-    assert "Your last pain score was 9/10." in html
+    assert "A pain score of 9/10 in the last 3 days." in html
     assert "risen two weeks running" not in html
 
 

@@ -21,8 +21,8 @@ TODAY = datetime.date(2026, 6, 12)
 # who logged a session that day; today's routines (the programs' days, what helped, the last
 # self-checks, what the self-check recommends: three per distinct set of answers, the
 # routines, their steps); the week in review (sessions, pain); the rotation (the items, what
-# each user was sent).
-QUERIES_PER_BATCH = 14
+# each user was sent); the pain warnings' entries and sessions (tracker.safety).
+QUERIES_PER_BATCH = 16
 # Then, for each email: its claim just before the SMTP transaction, and its record just after.
 QUERIES_PER_EMAIL = 2
 

@@ -105,6 +105,8 @@ def test_the_session_form_offers_the_users_own_today(client, kiri):
 
 def test_the_player_logs_the_users_own_today(client, kiri):
     routine = make_routine()
+    kiri.screened = True
+    kiri.save(update_fields=["screened"])
     client.force_login(kiri)
     with time_machine.travel(AUCKLAND_MORNING, tick=False):
         client.post(reverse("tracker:player", args=[routine.slug]), {"duration_minutes": 9, "steps_completed": 2})

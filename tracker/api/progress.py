@@ -82,6 +82,14 @@ class ChainBreakdownSerializer(BreakdownSerializer):
     chain = serializers.ChoiceField(choices=Chain.choices)
 
 
+class PainWarningSerializer(serializers.Serializer):
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(progress.WARNING_REASONS)),
+        help_text="Why the warning signs show, judged on the 7 days ending `end` (3 for high-score).",
+    )
+    messages = serializers.ListField(child=serializers.CharField(), help_text="One sentence per reason.")
+
+
 class ProgressSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -97,6 +105,7 @@ class ProgressSerializer(serializers.Serializer):
     by_routine = RoutineBreakdownSerializer(many=True)
     by_muscle = MuscleBreakdownSerializer(many=True)
     by_chain = ChainBreakdownSerializer(many=True)
+    warning = PainWarningSerializer(allow_null=True, help_text="null, or why to check the warning signs.")
 
 
 class DailyRowSerializer(serializers.Serializer):
@@ -143,7 +152,10 @@ class ProgressView(APIView):
     def get(self, request):
         start, end = _requested_range(request)
         # The dict already has the documented shape; a serializer pass would only cost time.
-        return Response(progress.summary(request.user, start=start, end=end))
+        figures = progress.summary(request.user, start=start, end=end)
+        warning = progress.pain_warning(request.user, end=end)
+        figures["warning"] = warning.as_api() if warning else None
+        return Response(figures)
 
 
 class DailyView(APIView):

@@ -10,8 +10,11 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from .. import plans, progress
+from routines.safety.flare import FLARE_PLAN
+
+from .. import progress
 from ..models import Delivery
+from ..safety import WARNING_SIGNS_ITEM_TITLE, todays_safe_routines
 from . import email
 from .rotation import next_items
 from .schedule import unsubscribe_token
@@ -46,15 +49,18 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
     the first pick: the sender's claim stores it).
     """
     todays = {delivery.user_id: local_day(delivery.slot_at, delivery.user.timezone) for delivery in deliveries}
-    routines = plans.todays_routines(
-        [(delivery.user, todays[delivery.user_id]) for delivery in deliveries], with_steps=True
-    )
+    # What each person may be shown today: with a pain warning, the gentlest routine and easing advice.
+    plans = todays_safe_routines([(delivery.user, todays[delivery.user_id]) for delivery in deliveries])
     weeks = progress.weeks_in_review(todays)
     picks = next_items([delivery.user_id for delivery in deliveries if delivery.content_item_id is None])
     links = {
         "catalog_url": absolute_url(reverse("routines:catalog")),
         "self_check_url": absolute_url(reverse("routines:self-check")),
         "settings_url": absolute_url(reverse("tracker:reminders")),
+        "warning_signs_url": absolute_url(reverse("warning-signs")),
+        "flare_url": absolute_url(reverse("flare-up")),
+        "health_screen_url": absolute_url(reverse("health-screen")),
+        "flare_plan": FLARE_PLAN,
     }
     log_url = absolute_url(reverse("tracker:session-new"))
     contexts = {}
@@ -62,7 +68,8 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
         user = delivery.user
         if delivery.content_item_id is None:
             delivery.content_item = picks[user.pk]
-        routine, why = routines[user.pk]
+        plan = plans[user.pk]
+        routine, why = plan.routine, plan.why
         week = weeks[user.pk]
         contexts[delivery.pk] = {
             **links,
@@ -77,6 +84,11 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
             "minutes": week["minutes"],
             "pain_line": pain_trend(week["pain"]),
             "item": delivery.content_item,
+            "shown": plan.shown,
+            "left_out": plan.shown.left_out if plan.shown else [],
+            "warning": plan.warning,
+            "planned": plan.planned,
+            "item_shows_tiers": bool(delivery.content_item and delivery.content_item.title == WARNING_SIGNS_ITEM_TITLE),
         }
     return contexts
 

@@ -1,12 +1,14 @@
 """Pages for logging: the dashboard, session and pain forms, history, the guided player."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from routines.models import (
     Program,
     Routine,
 )
-from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
+from routines.screening import visible_steps_for
 
 from ..forms import PainEntryForm, PlayerForm, SessionForm
 from ..logs import (
@@ -34,11 +36,18 @@ from ..logs import (
     session_update,
 )
 from ..models import PainEntry, Session
-from ..plans import todays_routine
 from ..progress import pain_warning
+from ..safety import todays_safe_routine
 
 HISTORY_PAGE_SIZE = 20
 RECENT_SESSIONS = 5
+
+
+def _warn_after_logging(request) -> None:
+    """Right after a session is logged: if the person's pain now calls for the warning signs, say so at once."""
+    warning = pain_warning(request.user)
+    if warning is not None:
+        messages.warning(request, f"{warning.message} Please read the warning signs and the flare-up plan below.")
 
 
 def owned_or_404(request, model, pk):
@@ -50,15 +59,15 @@ def owned_or_404(request, model, pk):
 def dashboard(request):
     user = request.user
     today = user.local_today()
-    routine, why = todays_routine(user, today)
+    plan = todays_safe_routine(user, today)
     context = {
         "today": today,
-        "routine": routine,
-        "why": why,
+        "routine": plan.routine,
+        "why": plan.why,
+        "shown": plan.shown,
+        "planned": plan.planned,
         "recent_sessions": Session.objects.for_user(user).select_related("routine")[:RECENT_SESSIONS],
-        "show_warning": pain_warning(user),
-        "warning_signs": WARNING_SIGNS,
-        "disclaimer": DISCLAIMER,
+        "pain_warning": plan.warning,
         "pain_form": PainEntryForm(user=user, auto_id="quick_%s"),
     }
     return render(request, "tracker/dashboard.html", context)
@@ -83,6 +92,7 @@ def session_new(request):
             form.add_error(None, exc)
         else:
             messages.success(request, "Session logged. Well done.")
+            _warn_after_logging(request)
             return redirect("tracker:dashboard")
     return render(request, "tracker/session_form.html", {"form": form, "editing": False})
 
@@ -187,8 +197,8 @@ def history(request):
 # --- Guided player ----------------------------------------------------------------
 
 
-def player_data(routine):
-    """What player.js needs, in the order the routine lists its steps."""
+def player_data(routine, steps):
+    """What player.js needs: the steps this person may be shown, in the routine's order."""
     return {
         "routine": {"slug": routine.slug, "name": routine.name},
         "timing": {
@@ -206,17 +216,22 @@ def player_data(routine):
                 "note": step.note,
                 "figure": step.exercise.figure,
                 "motion_figure": step.exercise.motion_figure,
+                "first_side": step.exercise.first_side,
                 **step.dose,
             }
-            for step in routine.steps.all()
+            for step in steps
         ],
     }
 
 
 @login_required
 def player(request, slug):
+    if not request.user.screened:
+        messages.info(request, "Before your first guided routine, please answer the health screen.")
+        return redirect(f"{reverse('health-screen')}?{urlencode({'next': request.get_full_path()})}")
     routine = get_object_or_404(Routine.objects.with_steps(), slug=slug)
-    steps = list(routine.steps.all())
+    shown = visible_steps_for(routine, request.user)
+    steps = shown.steps
     form = PlayerForm(request.POST or None, routine=routine, step_count=len(steps))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,6 +254,7 @@ def player(request, slug):
             if data["pain_before"] is not None and data["pain_after"] is not None:
                 relief = f" Pain {data['pain_before']} → {data['pain_after']}."
             messages.success(request, f"{routine.name} logged: {data['duration_minutes']} min.{relief}")
+            _warn_after_logging(request)
             return redirect("tracker:dashboard")
     return render(
         request,
@@ -247,8 +263,9 @@ def player(request, slug):
             "routine": routine,
             "steps": steps,
             "form": form,
-            "data": player_data(routine),
-            "estimated_minutes": routine.estimated_minutes,
+            "left_out": shown.left_out,
+            "data": player_data(routine, steps),
+            "estimated_minutes": shown.estimated_minutes,
         },
     )
 

@@ -7,8 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
-from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
-
 from .. import charts, progress
 from ..models import PainArea, PainSide
 
@@ -74,9 +72,7 @@ def progress_page(request):
         calendar=charts.calendar(rows),
         area_rows=_area_rows(figures["pain"]["by_area"]),
         self_checks=progress.self_checks_with_pain(user, start=start, end=end),
-        show_warning=progress.pain_warning(user),
-        warning_signs=WARNING_SIGNS,
-        disclaimer=DISCLAIMER,
+        pain_warning=progress.pain_warning(user, end=end),
     )
     return render(request, "tracker/progress.html", context)
 

@@ -25,8 +25,9 @@
     return minutes + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
+  // Each side in the order the instructions work them: the side they start with comes first.
   function sidesOf(step) {
-    if (step.sides === "both") return ["left", "right"];
+    if (step.sides === "both") return step.first_side === "left" ? ["left", "right"] : ["right", "left"];
     if (step.sides === "left" || step.sides === "right") return [step.sides];
     return [null];
   }
