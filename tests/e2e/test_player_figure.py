@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def alice(catalog, django_user_model):
-    return make_user(django_user_model, "alice", timezone="Europe/Paris")
+    return make_user(django_user_model, "alice", timezone="Europe/Paris", screened=True)
 
 
 @pytest.mark.parametrize(("motion", "shown"), [("no-preference", "motion_figure"), ("reduce", "figure")])
