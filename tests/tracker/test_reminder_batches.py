@@ -10,7 +10,7 @@ from django.db import connection
 
 from tests.smtp_helpers import NO_SUCH_USER, TRY_LATER, smtp_server, smtp_settings
 from tracker import tasks
-from tracker.models import Delivery, DeliveryStatus, ReminderSchedule, Session
+from tracker.models import Delivery, DeliveryStatus, ReminderSchedule, SelfCheck, Session
 from tracker.reminders.sender import send_batch
 
 UTC = datetime.UTC
@@ -163,3 +163,15 @@ def test_the_task_queues_what_its_batch_postponed_as_a_new_task(batch, smtp, set
     tasks.send_reminders.apply(args=[ids(batch)])
     assert queued == [ids(batch)]
     assert statuses(batch) == [DeliveryStatus.QUEUED] * 5
+
+
+def test_an_email_that_cannot_be_built_fails_alone_and_the_batch_goes_on(batch, smtp):
+    # A self-check row whose answers the self-check no longer knows: building that email raises.
+    SelfCheck.objects.create(
+        user=batch[1].user, date=datetime.date(2026, 6, 1), pelvis="tuck", causes=["gone"], chain="x"
+    )
+    result = send_batch(delivery_ids=ids(batch))
+    assert [result.outcomes[pk] for pk in ids(batch)] == ["sent", "failed", "sent", "sent", "sent"]
+    failed = Delivery.objects.get(pk=batch[1].pk)
+    assert failed.error.startswith("Could not render the email: ValueError(")
+    assert recipients(smtp) == everyone(batch[:1] + batch[2:])

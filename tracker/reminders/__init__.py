@@ -8,7 +8,9 @@
 - ``sender``: one batch: loads what it needs in a few queries, decides skips, renders, and
   sends over one SMTP connection, claiming each delivery just before its SMTP transaction
   and recording it just after;
-- ``content``: what a reminder says (today's routine, last week, the rotating item);
+- ``content``: what a reminder says (today's routine, last week, the rotating item), built
+  for a whole batch at once;
+- ``rotation``: which tip, testimonial or resource each person's next reminder carries;
 - ``email``: the channel, a leaf: a message from a template name and a context; send;
   read SMTP errors.
 

@@ -19,6 +19,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone as django_timezone
 
 from backcare.accounts.verification import address_skip_reason
@@ -142,7 +143,7 @@ def send_batch(*, delivery_ids, deadline: float | None = None) -> BatchResult:
         else:
             result.outcomes[delivery.pk] = "in progress"
 
-    contexts = reminder_contexts(to_send)
+    contexts = _contexts(to_send)
     with email.Outbox() as outbox:
         for delivery in to_send:
             if deadline is not None and time.monotonic() >= deadline:
@@ -152,8 +153,30 @@ def send_batch(*, delivery_ids, deadline: float | None = None) -> BatchResult:
     return result
 
 
-def _send_one(delivery: Delivery, context: dict, outbox: email.Outbox) -> str:
+def _contexts(deliveries: list[Delivery]) -> dict[int, dict | Exception]:
+    """Each delivery's email context, built for the whole batch; should that fail on one person's
+    data, built one by one, so that the error stays with that person's delivery."""
     try:
+        return reminder_contexts(deliveries)
+    except DatabaseError:
+        raise  # the task tries the batch again; nothing was claimed
+    except Exception:
+        logger.exception("a batch's email contexts could not be built together; building them one by one")
+    contexts = {}
+    for delivery in deliveries:
+        try:
+            contexts.update(reminder_contexts([delivery]))
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            contexts[delivery.pk] = exc
+    return contexts
+
+
+def _send_one(delivery: Delivery, context: dict | Exception, outbox: email.Outbox) -> str:
+    try:
+        if isinstance(context, Exception):
+            raise context
         message = reminder_email(delivery, context)
     except Exception as exc:
         # Nothing reached the SMTP server: a plain failure, visible in the admin.
