@@ -94,12 +94,25 @@ class PainContext(models.TextChoices):
     NIGHT = "night", "At night"
 
 
+class PainFactor(models.TextChoices):
+    """What the day held, for "what helps" (PRODUCT.md §4.3)."""
+
+    LONG_SITTING = "long-sitting", "Sat for long"
+    LONG_STANDING = "long-standing", "Stood for long"
+    LONG_WALKING = "long-walking", "Walked for long"
+    POOR_SLEEP = "poor-sleep", "Slept badly"
+    STRESS = "stress", "Stressed"
+    LIFTING = "lifting", "Lifted something heavy"
+    ACTIVE_DAY = "active-day", "An active day"
+
+
 class PainEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_entries")
     date = models.DateField(validators=date_validators)
     score = models.PositiveSmallIntegerField(validators=pain_validators)
     context = models.CharField(max_length=10, choices=PainContext.choices)
     notes = models.TextField(blank=True, validators=notes_validators)
+    factors = models.JSONField(default=list, blank=True, help_text="What the day held: PainFactor values.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -281,3 +294,132 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.slot_at:%Y-%m-%d %H:%M} · {self.status}"
+
+
+# --- Is it working: marked days, outcomes, shared reports (PRODUCT.md §4.3) ------------------
+
+
+class DayKind(models.TextChoices):
+    REST = "rest", "Rest day"
+    FLARE = "flare", "Flare-up"
+    AWAY = "away", "Away"
+
+
+DUPLICATE_DAY_MARK = "This date is already marked; delete that mark first."
+
+
+class DayMark(models.Model):
+    """A day that is not a planned day: a streak runs across it, adherence leaves it out,
+    habit strength carries forward over it (Loop Habit Tracker's skip)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_marks")
+    date = models.DateField(validators=date_validators)
+    kind = models.CharField(max_length=5, choices=DayKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date"], name="daymark_one_per_date", violation_error_message=DUPLICATE_DAY_MARK
+            ),
+            models.CheckConstraint(condition=_date_in_range(), name="daymark_date_in_range"),
+            models.CheckConstraint(condition=Q(kind__in=DayKind.values), name="daymark_kind_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · {self.kind}"
+
+
+TOLERANCE_MAX_MINUTES = 720
+PSFS_MIN_ROWS, PSFS_MAX_ROWS = 3, 5
+PSFS_ACTIVITY_MAX_LENGTH = 100
+DUPLICATE_OUTCOME = "You already recorded your outcomes on this date; edit them instead."
+
+
+class Outcome(models.Model):
+    """How far the person can walk and stand, and their own activities rated 0–10 (PSFS)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcomes")
+    date = models.DateField(validators=date_validators)
+    walking_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(TOLERANCE_MAX_MINUTES)])
+    standing_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(TOLERANCE_MAX_MINUTES)])
+    psfs = models.JSONField(help_text='[{"activity": str, "score": 0–10}], 3 to 5 rows.')
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date"], name="outcome_one_per_date", violation_error_message=DUPLICATE_OUTCOME
+            ),
+            models.CheckConstraint(condition=_date_in_range(), name="outcome_date_in_range"),
+            models.CheckConstraint(
+                condition=Q(walking_minutes__lte=TOLERANCE_MAX_MINUTES, standing_minutes__lte=TOLERANCE_MAX_MINUTES),
+                name="outcome_tolerance_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · outcomes"
+
+    @property
+    def psfs_score(self) -> float | None:
+        scores = [row["score"] for row in self.psfs or []]
+        return round(sum(scores) / len(scores), 2) if scores else None
+
+
+class ReportLinkQuerySet(UserOwnedQuerySet):
+    def live(self, now):
+        return self.filter(expires_at__gt=now)
+
+
+class ReportLink(models.Model):
+    """A signed link that opens one person's clinician report without login until it expires;
+    revoking deletes the row, so the link then finds nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_links")
+    key = models.CharField(max_length=32, unique=True)
+    weeks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="reportlink_weeks")]
+
+    def __str__(self):
+        return f"{self.user} · {self.weeks} weeks · until {self.expires_at:%Y-%m-%d}"
+
+
+class OutcomeReminderQuerySet(models.QuerySet):
+    def claimable(self):
+        return self.filter(status=DeliveryStatus.QUEUED)
+
+
+class OutcomeReminder(models.Model):
+    """The fortnightly "how far can you walk and stand?" email: one row per user and local date,
+    created by whoever claims it, so it is never sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_reminders")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_on"]
+        constraints = [models.UniqueConstraint(fields=["user", "due_on"], name="outcomereminder_one_per_day")]
+
+    def __str__(self):
+        return f"{self.user} · outcomes due {self.due_on} · {self.status}"
