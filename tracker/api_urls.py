@@ -1,5 +1,6 @@
 """REST endpoints of the tracker under /api/v1/; each feature module lists its own routes."""
 
-from .api import logs, progress, reminders
+from .api import insights, logs, outcomes, progress, reminders
 
 urlpatterns = [*logs.urlpatterns, *progress.urlpatterns, *reminders.urlpatterns]
+urlpatterns += [*outcomes.urlpatterns, *insights.urlpatterns]

@@ -17,6 +17,7 @@ from .models import (
     PAIN_MIN,
     PainContext,
     PainEntry,
+    PainFactor,
     Session,
 )
 
@@ -123,6 +124,13 @@ class PainEntryForm(LogForm):
     score = pain_scale_field(label="How much does your back hurt?", required=True)
     context = forms.ChoiceField(label="When", choices=PainContext.choices, initial=PainContext.REST)
     notes = notes_field()
+    factors = forms.MultipleChoiceField(
+        label="What did the day hold?",
+        choices=PainFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: ticked often enough, these show what helps and what hurts.",
+    )
 
     class Meta:
         model = PainEntry

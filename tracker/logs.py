@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from routines.models import Program, Routine
 from routines.selfcheck import assess
 
-from .models import DUPLICATE_PAIN_ENTRY, PainEntry, SelfCheck, Session
+from .models import DUPLICATE_PAIN_ENTRY, PainEntry, PainFactor, SelfCheck, Session
 from .reminders import schedule_refresh, timezone_change
 
 
@@ -136,7 +136,16 @@ def session_delete(*, session: Session) -> None:
 
 # --- Pain entries -----------------------------------------------------------------
 
-PAIN_ENTRY_FIELDS = ("date", "score", "context", "notes")
+PAIN_ENTRY_FIELDS = ("date", "score", "context", "notes", "factors")
+
+
+def clean_factors(factors) -> list[str]:
+    """Known factors (PainFactor values), each once, in the catalog's order."""
+    if factors is None:
+        return []
+    if not isinstance(factors, list | tuple | set) or any(factor not in PainFactor.values for factor in factors):
+        raise ValidationError({"factors": [f"Choose from {', '.join(PainFactor.values)}."]})
+    return [factor for factor in PainFactor.values if factor in factors]
 
 
 def _refuse_duplicate(entry: PainEntry) -> None:
@@ -162,8 +171,12 @@ def _save_pain_entry(entry: PainEntry) -> None:
         raise
 
 
-def pain_entry_log(*, user, date: datetime.date, score: int, context: str, notes: str = "") -> PainEntry:
-    entry = PainEntry(user=user, date=date, score=score, context=context, notes=notes or "")
+def pain_entry_log(
+    *, user, date: datetime.date, score: int, context: str, notes: str = "", factors: list[str] = ()
+) -> PainEntry:
+    entry = PainEntry(
+        user=user, date=date, score=score, context=context, notes=notes or "", factors=clean_factors(factors)
+    )
     _validate(entry, user=user, date_before=None, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
     return entry
@@ -173,6 +186,7 @@ def pain_entry_update(*, entry: PainEntry, **changes) -> PainEntry:
     date_before = entry.date
     _apply(entry, changes, PAIN_ENTRY_FIELDS)
     entry.notes = entry.notes or ""
+    entry.factors = clean_factors(entry.factors)
     _validate(entry, user=entry.user, date_before=date_before, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
     return entry

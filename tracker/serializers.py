@@ -7,7 +7,7 @@ from backcare.api import SlugRelatedField
 from routines.models import Routine
 
 from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, validate_log_date
-from .models import PainEntry, SelfCheck, Session
+from .models import PainEntry, PainFactor, SelfCheck, Session
 
 
 class LogSerializer(serializers.ModelSerializer):
@@ -33,6 +33,13 @@ class SessionSerializer(LogSerializer):
 
 
 class PainEntrySerializer(LogSerializer):
+    factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=PainFactor.choices),
+        required=False,
+        max_length=len(PainFactor.values),
+        help_text="What the day held, for what helps: any of " + ", ".join(PainFactor.values) + ".",
+    )
+
     class Meta:
         model = PainEntry
         fields = ["id", *PAIN_ENTRY_FIELDS]

@@ -128,7 +128,9 @@ def test_marks_after_the_range_do_not_count(alice_since_2025):
 
 
 def test_a_new_person_who_did_todays_routine_has_full_adherence(alice):
-    with time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")), tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 10, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")), tick=False
+    ):
         joined(alice, D(2026, 3, 10))
         log(alice, D(2026, 3, 10))
         figures = progress.summary(alice)
