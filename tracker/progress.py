@@ -553,3 +553,22 @@ def pain_warning(user) -> PainWarning | None:
     if None not in (oldest, middle, newest) and oldest < middle < newest:
         return PainWarning(RISING)
     return None
+
+
+def weekly_pain(user, *, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The pain average (mean of the entries, as everywhere here) of each 7-day block from ``start``,
+    the last one ending at ``end`` (it may be shorter); one query."""
+    totals = _by_day(DAILY_PAIN_TOTALS_SQL, [user.pk, start, end])
+    weeks = []
+    for first in range(start.toordinal(), end.toordinal() + 1, 7):
+        last = min(first + 6, end.toordinal())
+        window = [totals[day] for day in range(first, last + 1) if day in totals]
+        weeks.append(
+            {
+                "start": datetime.date.fromordinal(first),
+                "end": datetime.date.fromordinal(last),
+                "entries": sum(count for _, count in window),
+                "average": _mean(sum(total for total, _ in window), sum(count for _, count in window)),
+            }
+        )
+    return weeks

@@ -10,6 +10,7 @@ from django.urls import path
 from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
 
 from .. import charts, progress
+from .outcomes import progress_context
 
 QUICK_RANGES = [("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365)]
 
@@ -68,6 +69,7 @@ def progress_page(request):
         show_warning=progress.pain_warning(user),
         warning_signs=WARNING_SIGNS,
         disclaimer=DISCLAIMER,
+        **progress_context(user, figures=figures),
     )
     return render(request, "tracker/progress.html", context)
 
