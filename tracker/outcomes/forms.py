@@ -9,7 +9,6 @@ from ..models import (
     MIN_DATE,
     PSFS_ACTIVITY_MAX_LENGTH,
     PSFS_MAX_ROWS,
-    PSFS_MIN_ROWS,
     TOLERANCE_MAX_MINUTES,
     DayKind,
 )
@@ -61,7 +60,7 @@ class OutcomeForm(forms.Form):
             self.fields[f"activity_{number}"] = forms.CharField(
                 label=f"Activity {number}",
                 max_length=PSFS_ACTIVITY_MAX_LENGTH,
-                required=number <= PSFS_MIN_ROWS,
+                required=False,  # 3 to 5 rows: counted in clean(), with one message
                 initial=known["activity"] if known else "",
             )
             self.fields[f"score_{number}"] = forms.TypedChoiceField(
