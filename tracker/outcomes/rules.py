@@ -18,21 +18,23 @@ TOLERANCE_MEANINGFUL_SHARE = 0.30
 TOLERANCE_MEANINGFUL_MINUTES = 5
 PAIN_MEANINGFUL_POINTS = 2
 PAIN_MEANINGFUL_SHARE = 0.30
+# Averages such as 2.1 are not exact in binary: a change that meets a threshold on paper must meet it here.
+SLACK = 1e-9
 
 
 def psfs_meaningful(first: float, latest: float) -> bool:
-    return abs(latest - first) >= PSFS_MEANINGFUL_POINTS
+    return abs(latest - first) + SLACK >= PSFS_MEANINGFUL_POINTS
 
 
 def tolerance_meaningful(first: float, latest: float) -> bool:
     """At least 5 minutes and at least 30 % of the first figure (any rise from 0 is a share past 30 %)."""
-    change = abs(latest - first)
+    change = abs(latest - first) + SLACK
     return change >= TOLERANCE_MEANINGFUL_MINUTES and (first == 0 or change >= TOLERANCE_MEANINGFUL_SHARE * first)
 
 
 def pain_meaningful(first: float, latest: float) -> bool:
     """At least 2 points, or at least 30 % of the first figure."""
-    change = abs(latest - first)
+    change = abs(latest - first) + SLACK
     return change >= PAIN_MEANINGFUL_POINTS or (first > 0 and change >= PAIN_MEANINGFUL_SHARE * first)
 
 
