@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import reminders
+from . import outcome_reminders, reminders
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -37,3 +37,29 @@ def dispatch_reminders():
 )
 def send_reminder(delivery_id):
     return reminders.reminder_send(delivery_id=delivery_id)
+
+
+# --- The fortnightly outcomes reminder (tracker/outcome_reminders.py) ---------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_outcome_reminders():
+    """Run by beat: claim today's outcomes reminders and queue one send each."""
+    ids = outcome_reminders.outcome_reminders_dispatch(now=timezone.now())
+    for reminder_id in ids:
+        send_outcome_reminder.delay(reminder_id)
+    return {"queued": len(ids)}
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(reminders.TransientSendError,),
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
+    retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=settings.REMINDER_MAX_ATTEMPTS,
+    time_limit=settings.REMINDER_SEND_TIME_LIMIT,
+)
+def send_outcome_reminder(reminder_id):
+    return outcome_reminders.outcome_reminder_send(reminder_id=reminder_id)

@@ -194,6 +194,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("REMINDER_DISPATCH_INTERVAL", default=60.0),
     },
     "worker-heartbeat": {"task": "backcare.tasks.heartbeat", "schedule": 60.0},
+    # The fortnightly outcomes reminder is sent from each person's reminder time on, so a
+    # quarter-hour check sends it at most 15 minutes late.
+    "dispatch-outcome-reminders": {
+        "task": "tracker.tasks.dispatch_outcome_reminders",
+        "schedule": env.float("OUTCOME_REMINDER_DISPATCH_INTERVAL", default=900.0),
+    },
 }
 if CELERY_BROKER_URL.startswith("sqla+"):
     # kombu's SQLAlchemy transport keeps every message it has handed out (backcare/tasks.py).

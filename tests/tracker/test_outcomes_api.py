@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from tracker.models import DayMark, Outcome
 
-from .logs_helpers import NOW
-
 TODAY = "2026-06-15"
 PSFS = [
     {"activity": "Carry the shopping", "score": 3},
