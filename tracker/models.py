@@ -423,3 +423,24 @@ class OutcomeReminder(models.Model):
 
     def __str__(self):
         return f"{self.user} · outcomes due {self.due_on} · {self.status}"
+
+
+class PersonalDose(models.Model):
+    """A person's own dose of one exercise, once they accepted a suggestion (or their decision to keep
+    the one they had: ``decided_at`` starts the count of sessions for the next suggestion)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doses")
+    exercise = models.ForeignKey("routines.Exercise", on_delete=models.CASCADE, related_name="personal_doses")
+    hold_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    repetitions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+    decided_at = models.DateTimeField()
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="personaldose_one_per_exercise")]
+
+    def __str__(self):
+        return f"{self.user} · {self.exercise_id} · {self.hold_seconds or '-'} s × {self.repetitions}"

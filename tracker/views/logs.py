@@ -21,6 +21,7 @@ from routines.models import (
 )
 from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
 
+from ..dose import step_doses, with_personal_doses
 from ..forms import PainEntryForm, PlayerForm, SessionForm
 from ..logs import (
     pain_entry_delete,
@@ -215,6 +216,7 @@ def player_data(routine):
 def player(request, slug):
     routine = get_object_or_404(Routine.objects.with_steps(), slug=slug)
     steps = list(routine.steps.all())
+    doses = step_doses(request.user, routine)
     form = PlayerForm(request.POST or None, routine=routine, step_count=len(steps))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -245,7 +247,8 @@ def player(request, slug):
             "routine": routine,
             "steps": steps,
             "form": form,
-            "data": player_data(routine),
+            "data": with_personal_doses(player_data(routine), doses),
+            "doses": doses,
             "estimated_minutes": routine.estimated_minutes,
         },
     )
