@@ -444,3 +444,42 @@ class PersonalDose(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.exercise_id} · {self.hold_seconds or '-'} s × {self.repetitions}"
+
+
+EXPERIMENT_DAYS = 14
+
+
+class ExperimentQuerySet(UserOwnedQuerySet):
+    def running_on(self, day):
+        """Started on or before ``day``, not stopped by then, and ``day`` within its 14 days."""
+        return self.filter(start_date__lte=day, start_date__gt=day - datetime.timedelta(days=EXPERIMENT_DAYS)).filter(
+            Q(stopped_on__isnull=True) | Q(stopped_on__gt=day)
+        )
+
+
+class Experiment(models.Model):
+    """A two-week self-experiment: routine A or B each day, in a random balanced order; the result
+    compares the next morning's pain after each (tracker.experiment)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experiments")
+    routine_a = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="+")
+    routine_b = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(validators=date_validators)
+    schedule = models.CharField(max_length=EXPERIMENT_DAYS, help_text="One letter a day, A or B, 7 of each.")
+    stopped_on = models.DateField(null=True, blank=True, help_text="Stopped early on this date.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExperimentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(routine_a=models.F("routine_b")), name="experiment_two_routines"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.routine_a_id} vs {self.routine_b_id} from {self.start_date}"
+
+    @property
+    def end_date(self) -> datetime.date:
+        return self.start_date + datetime.timedelta(days=EXPERIMENT_DAYS - 1)

@@ -5,6 +5,7 @@ import datetime
 from routines.models import Routine
 from routines.selfcheck import assess
 
+from .experiment import routine_on, running_experiment
 from .models import Session
 
 
@@ -56,8 +57,11 @@ def last_recommendation(user):
 
 
 def todays_routine(user, date: datetime.date | None = None):
-    """(routine or None, why) — why is 'program', 'rest', 'helped', 'self-check' or 'none'."""
+    """(routine or None, why) — why is 'experiment', 'program', 'rest', 'helped', 'self-check' or 'none'."""
     date = date or user.local_today()
+    experiment = running_experiment(user, date)
+    if experiment is not None:
+        return routine_on(experiment, date), "experiment"
     in_program, routine = program_routine_for(user, date)
     if in_program:
         return routine, ("program" if routine else "rest")
