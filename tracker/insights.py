@@ -138,10 +138,13 @@ def factor_insights(user, *, start, end) -> list[dict]:
 
 
 def insights(user, *, start, end) -> dict:
-    """``{"start", "end", "routines", "factors"}``; two queries."""
+    """``{"start", "end", "routines", "factors", "ticked"}``; two queries. ``ticked``: whether any
+    pain entry of the range has a factor."""
+    factors = factor_insights(user, start=start, end=end)
     return {
         "start": start,
         "end": end,
         "routines": routine_insights(user, start=start, end=end),
-        "factors": factor_insights(user, start=start, end=end),
+        "factors": factors,
+        "ticked": any(row["with_entries"] for row in factors),
     }

@@ -37,6 +37,7 @@ class InsightsSerializer(serializers.Serializer):
     end = serializers.DateField()
     routines = RoutineInsightSerializer(many=True)
     factors = FactorInsightSerializer(many=True)
+    ticked = serializers.BooleanField(help_text="Whether any pain entry of the range has a factor.")
 
 
 class InsightsView(APIView):
