@@ -7,9 +7,9 @@ whatever the history: the range's scored sessions and its pain entries, summed u
 """
 
 import math
-import statistics
 from dataclasses import dataclass
 
+import numpy
 from scipy.stats import t as student_t
 
 from .models import PainEntry, PainFactor, Session
@@ -34,8 +34,8 @@ def mean_interval(values: list[float]) -> Interval | None:
     """The mean with its Student t 95 % interval; None below MIN_SAMPLES values."""
     if len(values) < MIN_SAMPLES:
         return None
-    mean = statistics.fmean(values)
-    half = _quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+    mean = float(numpy.mean(values))
+    half = _quantile(len(values) - 1) * float(numpy.std(values, ddof=1)) / math.sqrt(len(values))
     return Interval(mean, mean - half, mean + half)
 
 
@@ -44,9 +44,9 @@ def welch_interval(with_values: list[float], without_values: list[float]) -> Int
     None when either side has fewer than MIN_SAMPLES values."""
     if len(with_values) < MIN_SAMPLES or len(without_values) < MIN_SAMPLES:
         return None
-    difference = statistics.fmean(with_values) - statistics.fmean(without_values)
-    a = statistics.variance(with_values) / len(with_values)
-    b = statistics.variance(without_values) / len(without_values)
+    difference = float(numpy.mean(with_values) - numpy.mean(without_values))
+    a = float(numpy.var(with_values, ddof=1)) / len(with_values)
+    b = float(numpy.var(without_values, ddof=1)) / len(without_values)
     if a + b == 0:  # both sides constant: no spread, the difference is exact
         return Interval(difference, difference, difference)
     df = (a + b) ** 2 / (a**2 / (len(with_values) - 1) + b**2 / (len(without_values) - 1))
@@ -105,7 +105,7 @@ def routine_insights(user, *, start, end) -> list[dict]:
             "routine": slug,
             "name": name,
             "sessions": len(values),
-            "average_drop": _r(statistics.fmean(values)),
+            "average_drop": _r(float(numpy.mean(values))),
             "ci_low": _r(interval and interval.low),
             "ci_high": _r(interval and interval.high),
         }
@@ -117,18 +117,19 @@ def routine_insights(user, *, start, end) -> list[dict]:
 def factor_insights(user, *, start, end) -> list[dict]:
     """One row per factor, in the catalog's order: pain with it minus pain without it."""
     entries = list(PainEntry.objects.for_user(user).between(start, end).values_list("score", "factors"))
+    scores = numpy.array([score for score, _ in entries], dtype=float)
     rows = []
     for factor in PainFactor:
-        with_scores = [score for score, factors in entries if factor.value in (factors or [])]
-        without_scores = [score for score, factors in entries if factor.value not in (factors or [])]
+        ticked = numpy.array([factor.value in (factors or ()) for _, factors in entries], dtype=bool)
+        with_scores, without_scores = scores[ticked], scores[~ticked]
         interval = welch_interval(with_scores, without_scores)
-        both = with_scores and without_scores
+        both = len(with_scores) and len(without_scores)
         row = {
             "factor": factor.value,
             "label": factor.label,
             "with_entries": len(with_scores),
             "without_entries": len(without_scores),
-            "difference": _r(statistics.fmean(with_scores) - statistics.fmean(without_scores)) if both else None,
+            "difference": _r(float(with_scores.mean() - without_scores.mean())) if both else None,
             "ci_low": _r(interval and interval.low),
             "ci_high": _r(interval and interval.high),
         }

@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Pain entries' factors and the insights' rows share one choice set.
+    "ENUM_NAME_OVERRIDES": {"PainFactorEnum": "tracker.models.PainFactor"},
 }
 
 # --- Cache (throttling and login lockouts need one shared by all processes) ----
