@@ -339,6 +339,11 @@ PSFS_ACTIVITY_MAX_LENGTH = 100
 DUPLICATE_OUTCOME = "You already recorded your outcomes on this date; edit them instead."
 
 
+def psfs_mean(rows: list[dict]) -> float | None:
+    """The PSFS score: the mean of the activities' scores, to two places."""
+    return round(sum(row["score"] for row in rows) / len(rows), 2) if rows else None
+
+
 class Outcome(models.Model):
     """How far the person can walk and stand, and their own activities rated 0–10 (PSFS)."""
 
@@ -370,8 +375,7 @@ class Outcome(models.Model):
 
     @property
     def psfs_score(self) -> float | None:
-        scores = [row["score"] for row in self.psfs or []]
-        return round(sum(scores) / len(scores), 2) if scores else None
+        return psfs_mean(self.psfs or [])
 
 
 class ReportLinkQuerySet(UserOwnedQuerySet):

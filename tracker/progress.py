@@ -149,7 +149,7 @@ def walk(
         if day > last:
             break
         unmarked_gap = 0
-        if previous is not None:
+        if previous is not None and day - previous > 1:
             unmarked_gap = day - previous - 1 - _count_between(marked, previous + 1, day - 1)
         if previous is not None and unmarked_gap == 0:
             run += 1
