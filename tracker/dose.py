@@ -156,3 +156,23 @@ def with_personal_doses(data: dict, rows: list[dict]) -> dict:
         for step, row in zip(data["steps"], rows, strict=True)
     ]
     return {**data, "steps": steps}
+
+
+def api_doses(*, user, routine: Routine) -> dict[int, dict]:
+    """Step id → the person's dose and suggestion, as the routine detail of the API shows them
+    (routines.serializers.RoutineStepSerializer, through settings.PERSONAL_DOSES)."""
+    doses = {}
+    for row in step_doses(user, routine):
+        suggestion = row["suggestion"]
+        doses[row["step"].pk] = {
+            "dose": row["shown"],
+            "suggestion": None
+            if suggestion is None
+            else {
+                "direction": suggestion.direction,
+                "hold_seconds": suggestion.dose.hold_seconds,
+                "repetitions": suggestion.dose.repetitions,
+                "reason": suggestion.reason,
+            },
+        }
+    return doses

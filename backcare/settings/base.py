@@ -246,6 +246,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES or None,
 }
+# Where a signed-in person's own doses come from, for the routine detail of the API (routines
+# names no other app; this setting does). Empty: the catalog's doses for everyone.
+PERSONAL_DOSES = "tracker.dose.api_doses"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Backcare API",
     "DESCRIPTION": "Routines for lower-back pain, session and pain logs, progress and reminders.",

@@ -146,3 +146,34 @@ def test_the_routine_page_shows_the_suggestion(alice_client, calm_history):
     page = alice_client.get(reverse("routines:routine", args=[calm_history.slug])).content.decode()
 
     assert "Try holding 45 s instead of 30 s." in page
+
+
+# --- The API's routine detail ----------------------------------------------------------
+
+
+def first_step(client, routine):
+    return client.get(reverse("routine-detail", args=[routine.slug])).json()["steps"][0]
+
+
+@pytest.mark.usefixtures("at_logs_now")
+def test_the_routine_detail_gives_alice_her_suggestion_and_then_her_dose(alice_api, alice_client, calm_history):
+    stretch = calm_history.steps.get(order=0).exercise
+    step = first_step(alice_api, calm_history)
+    assert step["dose_suggestion"] == {
+        "direction": "longer",
+        "hold_seconds": 45,
+        "repetitions": 2,
+        "reason": "Your last 3 sessions did not raise your pain.",
+    }
+
+    alice_client.post(reverse("tracker:dose-accept", args=[calm_history.slug, stretch.slug]))
+
+    step = first_step(alice_api, calm_history)
+    assert (step["dose"]["hold_seconds"], step["dose_suggestion"]) == (45, None)
+
+
+@pytest.mark.usefixtures("at_logs_now")
+def test_anyone_else_gets_the_catalogs_dose(api, bob_api, calm_history):
+    for client in (api, bob_api):
+        step = first_step(client, calm_history)
+        assert (step["dose"]["hold_seconds"], step["dose_suggestion"]) == (30, None)
