@@ -49,8 +49,10 @@ def day_mark_delete(*, mark: DayMark) -> None:
     mark.delete()
 
 
-def day_mark_on(user, date: datetime.date) -> DayMark | None:
-    return DayMark.objects.for_user(user).filter(date=date).first()
+def recent_flare(user, *, today: datetime.date) -> bool:
+    """Whether today or yesterday is marked as a flare-up: then the flare-up plan shows."""
+    recent = DayMark.objects.for_user(user).filter(date__range=(today - datetime.timedelta(days=1), today))
+    return recent.filter(kind=DayKind.FLARE).exists()
 
 
 def gentlest_routine() -> Routine | None:

@@ -67,6 +67,7 @@ def test_outcomes_a_flare_day_and_the_report(alice, open_tab, tmp_path):
     page.get_by_role("button", name="Mark this day").click()
     tab.arrived(reverse("tracker:day-marks"), "day-marked")
     assert DayMark.objects.get(user=alice).kind == "flare"
+    assert page.get_by_role("heading", name="A flare-up plan").is_visible()
 
     page.get_by_role("navigation").get_by_role("link", name="Progress").click()
     tab.arrived(reverse("tracker:progress"), "progress-after-mark")

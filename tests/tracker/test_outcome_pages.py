@@ -84,6 +84,12 @@ def test_marking_a_flare_day_suggests_the_gentlest_routine_and_the_plan(alice_cl
     assert reverse("routines:routine", args=["test-short"]) in page
 
 
+def test_a_flare_two_days_ago_no_longer_shows_the_plan(alice_client, alice):
+    response = alice_client.post(reverse("tracker:day-marks"), {"date": "2026-06-13", "kind": "flare"}, follow=True)
+
+    assert "A flare-up plan" not in response.content.decode()
+
+
 def test_a_rest_day_shows_no_flare_plan(alice_client, alice):
     response = alice_client.post(reverse("tracker:day-marks"), {"date": "2026-06-15", "kind": "rest"}, follow=True)
 

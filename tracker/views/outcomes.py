@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from routines.selfcheck import DISCLAIMER, WARNING_SIGNS
 
 from .. import insights
-from ..daymarks import day_mark_delete, day_mark_on, day_mark_set, gentlest_routine
-from ..models import DayKind, DayMark, Outcome
+from ..daymarks import day_mark_delete, day_mark_set, gentlest_routine, recent_flare
+from ..models import DayMark, Outcome
 from ..outcomes.charts import psfs_chart, tolerance_chart
 from ..outcomes.forms import PSFS_HELP, DayMarkForm, OutcomeForm
 from ..outcomes.records import latest_outcome, outcome_log, outcome_update
@@ -97,8 +97,7 @@ def day_marks(request):
         else:
             messages.success(request, f"{mark.get_kind_display()} marked for {mark.date:%-d %B}.")
             return redirect("tracker:day-marks")
-    today_mark = day_mark_on(user, user.local_today())
-    flare = today_mark is not None and today_mark.kind == DayKind.FLARE
+    flare = recent_flare(user, today=user.local_today())
     return render(
         request,
         "tracker/day_marks.html",
