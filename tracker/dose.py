@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from routines.models import Exercise, Kind, Routine
+from routines.models import Exercise, Kind, Routine, dose_seconds, minutes_for
 
 from .models import PersonalDose, Session
 
@@ -176,3 +176,13 @@ def api_doses(*, user, routine: Routine) -> dict[int, dict]:
             },
         }
     return doses
+
+
+def routine_plan(user, routine: Routine) -> dict:
+    """What a reminder says of today's routine with the person's own doses: its estimated minutes,
+    and the exercises whose new dose waits in the player; two queries (the routine's steps prefetched)."""
+    rows = step_doses(user, routine)
+    return {
+        "estimated_minutes": minutes_for(sum(dose_seconds(**row["shown"]) for row in rows)),
+        "suggestions": [row["step"].exercise.name for row in rows if row["suggestion"] is not None],
+    }

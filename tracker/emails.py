@@ -21,6 +21,7 @@ from django.urls import reverse
 from routines.models import RoutineStep
 
 from . import progress
+from .dose import routine_plan
 from .models import ContentItem, Delivery, DeliveryStatus
 from .plans import todays_routine
 
@@ -83,6 +84,8 @@ def reminder_context(delivery: Delivery) -> dict:
         "user": user,
         "today": today,
         "routine": routine,
+        # Today's routine with the person's own doses (tracker.dose): its minutes, any new dose waiting.
+        "plan": routine_plan(user, routine) if routine else None,
         "why": why,
         "player_url": absolute_url(reverse("tracker:player", args=[routine.slug])) if routine else "",
         "log_url": absolute_url(reverse("tracker:session-new")) + (f"?{urlencode(log_query)}" if log_query else ""),

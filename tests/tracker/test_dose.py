@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from tracker.dose import EASIER, LONGER, Dose, step_doses, suggest
-from tracker.models import PersonalDose, Session
+from tracker.emails import reminder_message
+from tracker.models import Delivery, PersonalDose, Session
 
 from .logs_helpers import NOW
 
@@ -177,3 +178,23 @@ def test_anyone_else_gets_the_catalogs_dose(api, bob_api, calm_history):
     for client in (api, bob_api):
         step = first_step(client, calm_history)
         assert (step["dose"]["hold_seconds"], step["dose_suggestion"]) == (30, None)
+
+
+# --- The reminder email -------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("at_logs_now")
+def test_the_reminder_counts_the_accepted_dose_and_announces_a_waiting_one(alice, alice_client, calm_history):
+    stretch = calm_history.steps.get(order=0).exercise
+    delivery = Delivery.objects.create(user=alice, slot_at=NOW)
+    before = reminder_message(delivery)
+    assert "A new dose is waiting for you in the player: Stretch 0, Bridge 1." in before.body
+
+    alice_client.post(reverse("tracker:dose-accept", args=[calm_history.slug, stretch.slug]))
+    after = reminder_message(Delivery.objects.create(user=alice, slot_at=NOW + datetime.timedelta(days=1)))
+
+    # the stretch, held on each side twice, now 15 s longer each time: 60 s more, one more minute
+    minutes = calm_history.estimated_minutes
+    assert f"about {minutes} minutes" in before.body
+    assert f"about {minutes + 1} minutes" in after.body
+    assert "A new dose is waiting for you in the player: Bridge 1." in after.body
