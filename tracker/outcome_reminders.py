@@ -10,6 +10,7 @@ a conditional UPDATE before talking to the SMTP server.
 import datetime
 import logging
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.template.loader import render_to_string
@@ -90,7 +91,7 @@ def outcome_reminder_context(reminder: OutcomeReminder) -> dict:
 def outcome_reminder_message(reminder: OutcomeReminder):
     context = outcome_reminder_context(reminder)
     subject = " ".join(render_to_string("tracker/emails/outcomes_subject.txt", context).split())
-    message = emails.EmailMultiAlternatives(
+    message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("tracker/emails/outcomes.txt", context),
         to=[reminder.user.email],
