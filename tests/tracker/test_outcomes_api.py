@@ -188,3 +188,14 @@ def test_progress_outcomes_are_null_with_fewer_than_two(alice_api, alice):
     body = alice_api.get(reverse("api-progress"), {"start": "2026-05-17", "end": TODAY}).json()
 
     assert body["outcomes"]["psfs"] == {"first": None, "latest": None, "change": None, "meaningful": None}
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+def test_the_day_mark_list_costs_the_same_queries_for_5_and_200_rows(alice_api, alice, rows, django_assert_num_queries):
+    DayMark.objects.bulk_create(
+        DayMark(user=alice, date=datetime.date(2026, 6, 15) - datetime.timedelta(days=n), kind="rest")
+        for n in range(rows)
+    )
+    # count, page
+    with django_assert_num_queries(2):
+        assert len(alice_api.get(reverse("day-mark-list"), {"page_size": 1000}).json()["results"]) == rows

@@ -222,3 +222,14 @@ def test_the_profile_lists_live_links_and_revokes_them(alice, alice_client, clie
     alice_client.post(reverse("tracker:report-link-revoke", args=[link.pk]))
 
     assert not ReportLink.objects.filter(pk=link.pk).exists()
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_link_list_costs_the_same_queries_for_3_and_60_links(alice_api, alice, rows, django_assert_num_queries):
+    ReportLink.objects.bulk_create(
+        ReportLink(user=alice, key=f"{n:032d}", weeks=4, expires_at=NOW + datetime.timedelta(days=3))
+        for n in range(rows)
+    )
+    # count, page
+    with django_assert_num_queries(2):
+        assert len(alice_api.get(reverse("report-link-list"), {"page_size": 1000}).json()["results"]) == rows
