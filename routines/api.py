@@ -1,4 +1,6 @@
 import django_filters
+from django.conf import settings
+from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
@@ -66,6 +68,14 @@ class RoutineViewSet(CatalogViewSet):
     queryset = Routine.objects.with_steps()
     serializer_class = RoutineSerializer
     filterset_class = RoutineFilter
+
+    def retrieve(self, request, *args, **kwargs):
+        routine = self.get_object()
+        context = self.get_serializer_context()
+        if request.user.is_authenticated and settings.PERSONAL_DOSES:
+            # The person's own doses come from the app that keeps them, named in the settings.
+            context["personal_doses"] = import_string(settings.PERSONAL_DOSES)(user=request.user, routine=routine)
+        return Response(self.get_serializer(routine, context=context).data)
 
 
 class ProgramViewSet(CatalogViewSet):

@@ -165,6 +165,11 @@ SWITCH_SIDE_SECONDS = 10
 SECONDS_PER_REP = 4
 
 
+def minutes_for(seconds: int) -> int:
+    """A routine's estimated minutes: its seconds rounded up, at least one."""
+    return max(1, math.ceil(seconds / 60))
+
+
 def dose_seconds(*, hold_seconds, repetitions, sides) -> int:
     side_count = 2 if sides == Sides.BOTH else 1
     per_rep = hold_seconds or SECONDS_PER_REP
@@ -211,7 +216,7 @@ class Routine(models.Model):
 
     @property
     def estimated_minutes(self) -> int:
-        return max(1, math.ceil(self.total_seconds / 60))
+        return minutes_for(self.total_seconds)
 
     @property
     def muscles(self) -> list[Muscle]:

@@ -68,16 +68,38 @@ class ExerciseSerializer(serializers.ModelSerializer):
         return {slug: exercise.avoid_with[slug] for slug in CONDITIONS if slug in exercise.avoid_with}
 
 
+class DoseSuggestionSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["longer", "easier"])
+    hold_seconds = serializers.IntegerField(allow_null=True)
+    repetitions = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
 class RoutineStepSerializer(serializers.ModelSerializer):
+    """A step; with ``personal_doses`` in the context (a signed-in person's routine detail, from the
+    provider named by settings.PERSONAL_DOSES), its dose is the person's own and a suggestion may follow."""
+
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     name = serializers.CharField(source="exercise.name", read_only=True)
     kind = serializers.CharField(source="exercise.kind", read_only=True)
-    dose = DoseSerializer(read_only=True)
+    dose = serializers.SerializerMethodField()
+    dose_suggestion = serializers.SerializerMethodField()
     seconds = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = RoutineStep
-        fields = ["order", "exercise", "name", "kind", "dose", "seconds", "note"]
+        fields = ["order", "exercise", "name", "kind", "dose", "dose_suggestion", "seconds", "note"]
+
+    def _personal(self, step):
+        return self.context.get("personal_doses", {}).get(step.pk)
+
+    def get_dose(self, step) -> DoseSerializer:
+        personal = self._personal(step)
+        return personal["dose"] if personal else step.dose
+
+    def get_dose_suggestion(self, step) -> DoseSuggestionSerializer(allow_null=True):
+        personal = self._personal(step)
+        return personal["suggestion"] if personal else None
 
 
 class LeftOutSerializer(serializers.Serializer):
@@ -115,7 +137,7 @@ class RoutineSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RoutineStepSerializer(many=True))
     def get_steps(self, routine):
-        return RoutineStepSerializer(self._shown(routine).steps, many=True).data
+        return RoutineStepSerializer(self._shown(routine).steps, many=True, context=self.context).data
 
     @extend_schema_field(LeftOutSerializer(many=True))
     def get_left_out(self, routine):

@@ -155,3 +155,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin of "is it working" (outcomes, marked days, report links, doses, experiments).
+from . import admin_i15  # noqa: E402, F401

@@ -1,10 +1,12 @@
 """Everything a user has logged, as CSV or JSON, produced piece by piece.
 
 Both formats carry the same records: every session, then every pain entry, then every
-saved self-check, each in date order, each tagged with ``type`` ("session", "pain" or
-"self_check"). The CSV is one table whose columns are the union of all kinds; a column
-that does not apply to a row is empty, a self-check's causes and a pain entry's areas are
-joined with ";", and a text cell a spreadsheet would run as a formula gets a leading quote.
+saved self-check, then every marked day, then every outcome, each in date order, each tagged
+with ``type`` ("session", "pain", "self_check", "day_mark" or "outcome"). The CSV is one table
+whose columns are the union of all kinds; a column that does not apply to a row is empty, a
+self-check's causes and a pain entry's areas and factors are joined with ";", an outcome's PSFS
+rows are written "activity=score" joined with ";", and a text cell a spreadsheet would run as a
+formula (a PSFS activity's name included) gets a leading quote.
 Rows are read with ``.iterator()`` and written in batches, so the memory used stays
 flat whatever the length of the history.
 """
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from .models import PainEntry, SelfCheck, Session
+from .models import DayMark, Outcome, PainEntry, SelfCheck, Session
 
 CHUNK_SIZE = 2000
 
@@ -33,8 +35,10 @@ SESSION_FIELDS = [
     "created_at",
     "updated_at",
 ]
-PAIN_FIELDS = ["id", "date", "score", "context", "side", "areas", "notes", "created_at", "updated_at"]
+PAIN_FIELDS = ["id", "date", "score", "context", "side", "areas", "notes", "factors", "created_at", "updated_at"]
 SELF_CHECK_FIELDS = ["id", "date", "pelvis", "causes", "chain", "created_at"]
+DAY_MARK_FIELDS = ["id", "date", "kind", "created_at"]
+OUTCOME_FIELDS = ["id", "date", "walking_minutes", "standing_minutes", "psfs", "created_at", "updated_at"]
 CSV_COLUMNS = [
     "type",
     *SESSION_FIELDS[:-3],
@@ -47,6 +51,11 @@ CSV_COLUMNS = [
     "pelvis",
     "causes",
     "chain",
+    "factors",
+    "kind",
+    "walking_minutes",
+    "standing_minutes",
+    "psfs",
 ]
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -68,6 +77,12 @@ def records(user) -> Iterator[dict]:
     checks = SelfCheck.objects.for_user(user).order_by("date", "id").values_list(*SELF_CHECK_FIELDS)
     for values in checks.iterator(chunk_size=CHUNK_SIZE):
         yield {"type": "self_check", **dict(zip(SELF_CHECK_FIELDS, values, strict=True))}
+    marks = DayMark.objects.for_user(user).order_by("date", "id").values_list(*DAY_MARK_FIELDS)
+    for values in marks.iterator(chunk_size=CHUNK_SIZE):
+        yield {"type": "day_mark", **dict(zip(DAY_MARK_FIELDS, values, strict=True))}
+    outcomes = Outcome.objects.for_user(user).order_by("date", "id").values_list(*OUTCOME_FIELDS)
+    for values in outcomes.iterator(chunk_size=CHUNK_SIZE):
+        yield {"type": "outcome", **dict(zip(OUTCOME_FIELDS, values, strict=True))}
 
 
 def _batched(pieces: Iterator[str], size: int = CHUNK_SIZE) -> Iterator[str]:
@@ -90,7 +105,7 @@ def _csv_value(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        value = ";".join(value)
+        value = ";".join(f"{item['activity']}={item['score']}" if isinstance(item, dict) else item for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

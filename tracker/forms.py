@@ -18,6 +18,7 @@ from .models import (
     PainArea,
     PainContext,
     PainEntry,
+    PainFactor,
     PainSide,
     Session,
 )
@@ -141,6 +142,13 @@ class PainEntryForm(LogForm):
         error_messages={"invalid_choice": "Choose left, right, both sides or the middle."},
     )
     notes = notes_field()
+    factors = forms.MultipleChoiceField(
+        label="What did the day hold?",
+        choices=PainFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: ticked often enough, these show what helps and what hurts.",
+    )
 
     class Meta:
         model = PainEntry

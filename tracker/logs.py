@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from routines.models import Program, Routine
 from routines.selfcheck import assess
 
-from .models import DUPLICATE_PAIN_ENTRY, PainArea, PainEntry, SelfCheck, Session
+from .models import DUPLICATE_PAIN_ENTRY, PainArea, PainEntry, PainFactor, SelfCheck, Session
 
 
 def validate_log_date(value: datetime.date, *, user, current: datetime.date | None = None) -> None:
@@ -136,7 +136,7 @@ def session_delete(*, session: Session) -> None:
 
 # --- Pain entries -----------------------------------------------------------------
 
-PAIN_ENTRY_FIELDS = ("date", "score", "context", "side", "areas", "notes")
+PAIN_ENTRY_FIELDS = ("date", "score", "context", "side", "areas", "notes", "factors")
 UNKNOWN_AREA = "Unknown area “%(value)s”: choose from %(choices)s."
 
 
@@ -153,6 +153,15 @@ def pain_areas_clean(areas) -> list[str]:
         )
         raise ValidationError({"areas": [message]})
     return [area for area in PainArea.values if area in areas]
+
+
+def clean_factors(factors) -> list[str]:
+    """Known factors (PainFactor values), each once, in the catalog's order."""
+    if factors is None:
+        return []
+    if not isinstance(factors, list | tuple | set) or any(factor not in PainFactor.values for factor in factors):
+        raise ValidationError({"factors": [f"Choose from {', '.join(PainFactor.values)}."]})
+    return [factor for factor in PainFactor.values if factor in factors]
 
 
 def _refuse_duplicate(entry: PainEntry) -> None:
@@ -187,6 +196,7 @@ def pain_entry_log(
     side: str = "",
     areas: list[str] | None = None,
     notes: str = "",
+    factors: list[str] = (),
 ) -> PainEntry:
     entry = PainEntry(
         user=user,
@@ -196,6 +206,7 @@ def pain_entry_log(
         side=side or "",
         areas=pain_areas_clean(areas),
         notes=notes or "",
+        factors=clean_factors(factors),
     )
     _validate(entry, user=user, date_before=None, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
@@ -209,6 +220,7 @@ def pain_entry_update(*, entry: PainEntry, **changes) -> PainEntry:
     _apply(entry, changes, PAIN_ENTRY_FIELDS)
     entry.side = entry.side or ""
     entry.notes = entry.notes or ""
+    entry.factors = clean_factors(entry.factors)
     _validate(entry, user=entry.user, date_before=date_before, extra_checks=[partial(_refuse_duplicate, entry)])
     _save_pain_entry(entry)
     return entry

@@ -115,6 +115,18 @@ class PainArea(models.TextChoices):
     FRONT_OF_THIGH = "front-of-thigh", "Front of the thigh"
 
 
+class PainFactor(models.TextChoices):
+    """What the day held, for "what helps" (PRODUCT.md §4.3)."""
+
+    LONG_SITTING = "long-sitting", "Sat for long"
+    LONG_STANDING = "long-standing", "Stood for long"
+    LONG_WALKING = "long-walking", "Walked for long"
+    POOR_SLEEP = "poor-sleep", "Slept badly"
+    STRESS = "stress", "Stressed"
+    LIFTING = "lifting", "Lifted something heavy"
+    ACTIVE_DAY = "active-day", "An active day"
+
+
 class PainEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_entries")
     date = models.DateField(validators=date_validators)
@@ -124,6 +136,7 @@ class PainEntry(models.Model):
     # Area slugs (PainArea), each at most once, in PainArea's order; tracker.logs keeps them so.
     areas = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, validators=notes_validators)
+    factors = models.JSONField(default=list, blank=True, help_text="What the day held: PainFactor values.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -354,3 +367,200 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.slot_at:%Y-%m-%d %H:%M} · {self.status}"
+
+
+# --- Is it working: marked days, outcomes, shared reports (PRODUCT.md §4.3) ------------------
+
+
+class DayKind(models.TextChoices):
+    REST = "rest", "Rest day"
+    FLARE = "flare", "Flare-up"
+    AWAY = "away", "Away"
+
+
+DUPLICATE_DAY_MARK = "This date is already marked; delete that mark first."
+
+
+class DayMark(models.Model):
+    """A day that is not a planned day: a streak runs across it, adherence leaves it out,
+    habit strength carries forward over it (Loop Habit Tracker's skip)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_marks")
+    date = models.DateField(validators=date_validators)
+    kind = models.CharField(max_length=5, choices=DayKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date"], name="daymark_one_per_date", violation_error_message=DUPLICATE_DAY_MARK
+            ),
+            models.CheckConstraint(condition=_date_in_range(), name="daymark_date_in_range"),
+            models.CheckConstraint(condition=Q(kind__in=DayKind.values), name="daymark_kind_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · {self.kind}"
+
+
+TOLERANCE_MAX_MINUTES = 720
+PSFS_MIN_ROWS, PSFS_MAX_ROWS = 3, 5
+PSFS_ACTIVITY_MAX_LENGTH = 100
+DUPLICATE_OUTCOME = "You already recorded your outcomes on this date; edit them instead."
+
+
+def psfs_mean(rows: list[dict]) -> float | None:
+    """The PSFS score: the mean of the activities' scores, to two places."""
+    return round(sum(row["score"] for row in rows) / len(rows), 2) if rows else None
+
+
+class Outcome(models.Model):
+    """How far the person can walk and stand, and their own activities rated 0–10 (PSFS)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcomes")
+    date = models.DateField(validators=date_validators)
+    walking_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(TOLERANCE_MAX_MINUTES)])
+    standing_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(TOLERANCE_MAX_MINUTES)])
+    psfs = models.JSONField(help_text='[{"activity": str, "score": 0–10}], 3 to 5 rows.')
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date"], name="outcome_one_per_date", violation_error_message=DUPLICATE_OUTCOME
+            ),
+            models.CheckConstraint(condition=_date_in_range(), name="outcome_date_in_range"),
+            models.CheckConstraint(
+                condition=Q(walking_minutes__lte=TOLERANCE_MAX_MINUTES, standing_minutes__lte=TOLERANCE_MAX_MINUTES),
+                name="outcome_tolerance_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · outcomes"
+
+    @property
+    def psfs_score(self) -> float | None:
+        return psfs_mean(self.psfs or [])
+
+
+class ReportLinkQuerySet(UserOwnedQuerySet):
+    def live(self, now):
+        return self.filter(expires_at__gt=now)
+
+
+class ReportLink(models.Model):
+    """A signed link that opens one person's clinician report without login until it expires;
+    revoking deletes the row, so the link then finds nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_links")
+    key = models.CharField(max_length=32, unique=True)
+    weeks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="reportlink_weeks")]
+
+    def __str__(self):
+        return f"{self.user} · {self.weeks} weeks · until {self.expires_at:%Y-%m-%d}"
+
+
+class OutcomeReminderQuerySet(models.QuerySet):
+    def claimable(self):
+        return self.filter(status=DeliveryStatus.QUEUED)
+
+
+class OutcomeReminder(models.Model):
+    """The fortnightly "how far can you walk and stand?" email: one row per user and local date,
+    created by whoever claims it, so it is never sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_reminders")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_on"]
+        constraints = [models.UniqueConstraint(fields=["user", "due_on"], name="outcomereminder_one_per_day")]
+
+    def __str__(self):
+        return f"{self.user} · outcomes due {self.due_on} · {self.status}"
+
+
+class PersonalDose(models.Model):
+    """A person's own dose of one exercise, once they accepted a suggestion (or their decision to keep
+    the one they had: ``decided_at`` starts the count of sessions for the next suggestion)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doses")
+    exercise = models.ForeignKey("routines.Exercise", on_delete=models.CASCADE, related_name="personal_doses")
+    hold_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    repetitions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+    decided_at = models.DateTimeField()
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="personaldose_one_per_exercise")]
+
+    def __str__(self):
+        return f"{self.user} · {self.exercise_id} · {self.hold_seconds or '-'} s × {self.repetitions}"
+
+
+EXPERIMENT_DAYS = 14
+
+
+def running_on_q(day) -> Q:
+    """Started on or before ``day``, not stopped by then, and ``day`` within its 14 days."""
+    return Q(start_date__lte=day, start_date__gt=day - datetime.timedelta(days=EXPERIMENT_DAYS)) & (
+        Q(stopped_on__isnull=True) | Q(stopped_on__gt=day)
+    )
+
+
+class ExperimentQuerySet(UserOwnedQuerySet):
+    def running_on(self, day):
+        return self.filter(running_on_q(day))
+
+
+class Experiment(models.Model):
+    """A two-week self-experiment: routine A or B each day, in a random balanced order; the result
+    compares the next morning's pain after each (tracker.experiment)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experiments")
+    routine_a = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="+")
+    routine_b = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(validators=date_validators)
+    schedule = models.CharField(max_length=EXPERIMENT_DAYS, help_text="One letter a day, A or B, 7 of each.")
+    stopped_on = models.DateField(null=True, blank=True, help_text="Stopped early on this date.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExperimentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(routine_a=models.F("routine_b")), name="experiment_two_routines"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.routine_a_id} vs {self.routine_b_id} from {self.start_date}"
+
+    @property
+    def end_date(self) -> datetime.date:
+        return self.start_date + datetime.timedelta(days=EXPERIMENT_DAYS - 1)

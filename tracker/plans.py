@@ -7,6 +7,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from routines.models import ProgramDay, Routine, RoutineStep
 from routines.selfcheck import assess
 
+from .experiment import routine_on, running_experiments
 from .logs import latest_self_checks
 from .models import Session
 
@@ -92,20 +93,23 @@ def _last_recommendations(user_ids) -> dict[int, Routine]:
 
 
 def todays_routine(user, date: datetime.date | None = None):
-    """(routine or None, why) — why is 'program', 'rest', 'helped', 'self-check' or 'none'."""
+    """(routine or None, why) — why is 'experiment', 'program', 'rest', 'helped', 'self-check' or 'none'."""
     return todays_routines([(user, date or user.local_today())])[user.pk]
 
 
 def todays_routines(pairs, *, with_steps: bool = False) -> dict[int, tuple]:
     """``todays_routine`` for many (user, date) pairs at once: {user id: (routine or None, why)}.
 
-    A query per rule that someone in the batch needs (the program's days, what helped, the
-    last self-check), whatever the number of users; ``with_steps`` prefetches the routines'
+    A query per rule that someone in the batch needs (running self-experiments, the program's
+    days, what helped, the last self-check), whatever the number of users; ``with_steps`` prefetches the routines'
     steps and exercises (for their estimated minutes) in one more.
     """
     pairs = list(pairs)
     chosen: dict[int, tuple] = {}
-    in_program = [(user, date) for user, date in pairs if user.program_id is not None]
+    # A running self-experiment decides the day before the program does.
+    for user_id, (experiment, date) in running_experiments(pairs).items():
+        chosen[user_id] = (routine_on(experiment, date), "experiment")
+    in_program = [(user, date) for user, date in pairs if user.program_id is not None and user.pk not in chosen]
     if in_program:
         for user_id, routine in _program_routines(in_program).items():
             chosen[user_id] = (routine, "program" if routine else "rest")

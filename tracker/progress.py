@@ -13,9 +13,10 @@ grouped in the database, and the streaks and the habit strength walk the distinc
 session days once, in Python (about 3,650 of them for ten years of daily sessions).
 """
 
+import bisect
 import datetime
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -24,7 +25,8 @@ from django.db.models import Count, Sum
 
 from routines.models import Chain, Exercise, Muscle, Routine, RoutineStep
 
-from .models import MAX_DATE, MIN_DATE, PainArea, PainEntry, PainSide, SelfCheck, Session
+from .models import MAX_DATE, MIN_DATE, DayMark, PainArea, PainEntry, PainSide, SelfCheck, Session
+from .outcomes.rules import outcome_changes
 
 DEFAULT_DAYS = 30
 MAX_YEARS = 5
@@ -97,7 +99,8 @@ class Walk:
     longest_streak: int
     habit_strength: float
     active_days: int  # in [start, end]
-    active_planned_days: int  # in [start, end], on a planned weekday
+    active_planned_days: int  # in [first day, end], on a planned weekday, not marked
+    marked_planned_days: int = 0  # marked days in [first day, end] on a planned weekday
 
 
 def habit_multiplier(weekdays: Collection[int]) -> float:
@@ -106,7 +109,20 @@ def habit_multiplier(weekdays: Collection[int]) -> float:
     return 0.5 ** (math.sqrt(frequency) / 13)
 
 
-def walk(days: Iterable[int], start: datetime.date, end: datetime.date, weekdays: Collection[int] = EVERY_DAY) -> Walk:
+def _count_between(ordered: Sequence[int], low: int, high: int) -> int:
+    """How many of the ascending ``ordered`` numbers fall in [low, high]."""
+    return max(0, bisect.bisect_right(ordered, high) - bisect.bisect_left(ordered, low))
+
+
+def walk(
+    days: Iterable[int],
+    start: datetime.date,
+    end: datetime.date,
+    weekdays: Collection[int] = EVERY_DAY,
+    *,
+    marked: Sequence[int] = (),
+    first_day: datetime.date | None = None,
+) -> Walk:
     """One pass over the active days, given as distinct day numbers (``date.toordinal()``) in
     ascending order; the ones after ``end`` are ignored.
 
@@ -114,9 +130,17 @@ def walk(days: Iterable[int], start: datetime.date, end: datetime.date, weekdays
     before while ``end`` has no session yet. Habit strength: Loop's score, updated once
     per day from the first session through ``end`` with ``score = score * m + done * (1 - m)``;
     a run of k days without a session multiplies it by m**k, so only active days are visited.
+
+    ``marked`` (ascending day numbers of rest, flare and away days) are not planned days: a run
+    continues across them without growing, the score carries over them unchanged, and adherence
+    leaves them out. A marked day with a session is an active day like any other for the streak
+    and the score. Adherence counts from ``first_day`` (the person's first day) when it is later
+    than ``start``.
     """
     m = habit_multiplier(weekdays)
     first, last = start.toordinal(), end.toordinal()
+    counted_from = max(first, first_day.toordinal()) if first_day is not None else first
+    marked_set = set(marked)
     # Day number 1 (1 January of year 1) was a Monday: weekday w is the residue (w + 1) mod 7.
     planned = {(weekday + 1) % 7 for weekday in weekdays}
     longest = run = active = active_planned = 0
@@ -125,25 +149,31 @@ def walk(days: Iterable[int], start: datetime.date, end: datetime.date, weekdays
     for day in days:
         if day > last:
             break
-        if previous is not None and day - previous == 1:
+        unmarked_gap = 0
+        if previous is not None and day - previous > 1:
+            unmarked_gap = day - previous - 1 - _count_between(marked, previous + 1, day - 1)
+        if previous is not None and unmarked_gap == 0:
             run += 1
         else:
             if previous is not None:
-                score *= m ** (day - previous - 1)
+                score *= m**unmarked_gap
             run = 1
         score = score * m + (1 - m)
         if run > longest:
             longest = run
         if day >= first:
             active += 1
-            if day % 7 in planned:
-                active_planned += 1
+        if day >= counted_from and day % 7 in planned and day not in marked_set:
+            active_planned += 1
         previous = day
     current = 0
     if previous is not None:
-        current = run if last - previous <= 1 else 0
-        score *= m ** (last - previous)
-    return Walk(current, longest, min(1.0, max(0.0, score)), active, active_planned)
+        # Only ``end`` itself may pass without a session (the day is not over); marked days never count.
+        unmarked_before_end = last - 1 - previous - _count_between(marked, previous + 1, last - 1)
+        current = run if unmarked_before_end <= 0 else 0
+        score *= m ** (last - previous - _count_between(marked, previous + 1, last))
+    marked_planned = sum(1 for day in marked if counted_from <= day <= last and day % 7 in planned)
+    return Walk(current, longest, min(1.0, max(0.0, score)), active, active_planned, marked_planned)
 
 
 def _walk_any(dates, end, weekdays=EVERY_DAY, start=None) -> Walk:
@@ -174,12 +204,34 @@ def adherence_rate(active_planned: int, planned: int) -> float | None:
     return active_planned / planned if planned else None
 
 
+def adherence_of(history: Walk, start: datetime.date, end: datetime.date, weekdays, first_day=None) -> float | None:
+    """Active planned days ÷ planned days from the later of ``start`` and the person's first day to
+    ``end``, marked days left out of both; None when no planned day is left."""
+    if first_day is not None and first_day > start:
+        start = first_day
+    planned = planned_days(start, end, weekdays) - history.marked_planned_days if start <= end else 0
+    return adherence_rate(history.active_planned_days, planned)
+
+
 def adherence(
-    dates: Iterable[datetime.date], start: datetime.date, end: datetime.date, weekdays: Collection[int] = EVERY_DAY
+    dates: Iterable[datetime.date],
+    start: datetime.date,
+    end: datetime.date,
+    weekdays: Collection[int] = EVERY_DAY,
+    *,
+    marked: Iterable[datetime.date] = (),
+    first_day: datetime.date | None = None,
 ) -> float | None:
-    """Active planned days ÷ planned days in [start, end]; None when the range holds no planned day."""
-    active_planned = _walk_any(dates, end, weekdays, start).active_planned_days
-    return adherence_rate(active_planned, planned_days(start, end, weekdays))
+    """Active planned days ÷ planned days in [start, end] (see ``adherence_of``)."""
+    history = walk(
+        sorted({day.toordinal() for day in dates}),
+        start,
+        end,
+        weekdays,
+        marked=sorted({day.toordinal() for day in marked}),
+        first_day=first_day,
+    )
+    return adherence_of(history, start, end, weekdays, first_day)
 
 
 # --- Database aggregates --------------------------------------------------------------
@@ -255,6 +307,8 @@ WEEK_PAIN_SQL = f"""
     WHERE user_id IN ({{ids}}) AND date >= %s AND date <= %s
     GROUP BY user_id
 """  # noqa: S608
+MARKS_SQL = f"SELECT {{day}} FROM {DayMark._meta.db_table} WHERE user_id = %s AND date <= %s ORDER BY 1"  # noqa: S608
+FIRST_PAIN_SQL = f"SELECT MIN(date) FROM {PAIN_ENTRIES} WHERE user_id = %s"  # noqa: S608
 
 ROUTINE_ROW_FIELDS = ["routine_id", "slug", "name", "chain", "sessions", "minutes", "scored", "before", "after"]
 
@@ -276,6 +330,29 @@ def _by_day(sql: str, params: list) -> dict[int, tuple]:
 def _history(user, end) -> list[int]:
     """The day number of every date up to ``end`` with a session, ascending: what the walk needs."""
     return list(_by_day(HISTORY_SQL, [user.pk, end]))
+
+
+def _marked(user, end) -> list[int]:
+    """The day number of every marked day (rest, flare, away) up to ``end``, ascending."""
+    return list(_by_day(MARKS_SQL, [user.pk, end]))
+
+
+def first_day(user, history: Sequence[int], start: datetime.date) -> datetime.date:
+    """The person's first day in Backcare: the earlier of sign-up (a local date) and their first log.
+
+    Only asks the database for the first pain entry when sign-up and the first session are both
+    after ``start`` (the only case where the answer can move adherence)."""
+    joined = user.date_joined.astimezone(user.zone).date()
+    candidates = [joined]
+    if history:
+        candidates.append(datetime.date.fromordinal(history[0]))
+    if min(candidates) > start:
+        (first_pain,) = _fetch(FIRST_PAIN_SQL, [user.pk])[0]
+        if first_pain is not None:
+            candidates.append(
+                first_pain if isinstance(first_pain, datetime.date) else datetime.date.fromisoformat(first_pain)
+            )
+    return min(candidates)
 
 
 def _routine_rows(user, start, end) -> list[dict]:
@@ -404,11 +481,15 @@ def pain_by_area(user, *, start: datetime.date, end: datetime.date) -> list[dict
 
 
 def summary(user, *, start=None, end=None) -> dict:
-    """Every figure of PRODUCT.md §1 Progress for [start, end]; at most six queries whatever the history
-    (the reminder schedule, the history, the routines, their muscles, the pain averages, the areas)."""
+    """Every figure of PRODUCT.md §1 Progress and §4.3 for [start, end]; at most nine queries whatever
+    the history (the reminder schedule, the history, the marked days, the first pain entry when sign-up
+    is inside the range, the routines, their muscles, the pain averages, the areas, the outcomes)."""
     start, end = resolve_range(user, start, end)
     weekdays = planned_weekdays(user)
-    history = walk(_history(user, end), start, end, weekdays)
+    days = _history(user, end)
+    marked = _marked(user, end)
+    joined = first_day(user, days, start)
+    history = walk(days, start, end, weekdays, marked=marked, first_day=joined)
     rows = _routine_rows(user, start, end)
     muscles = _muscles_by_routine([row["routine_id"] for row in rows if row["routine_id"] is not None])
     by_routine, by_muscle, by_chain = _breakdowns(rows, muscles)
@@ -421,13 +502,15 @@ def summary(user, *, start=None, end=None) -> dict:
         "active_days": history.active_days,
         "current_streak": history.current_streak,
         "longest_streak": history.longest_streak,
-        "adherence": _rounded(adherence_rate(history.active_planned_days, planned_days(start, end, weekdays)), 4),
+        "adherence": _rounded(adherence_of(history, start, end, weekdays, joined), 4),
         "habit_strength": round(history.habit_strength, 4),
+        "marked_days": _count_between(marked, start.toordinal(), end.toordinal()),
         "pain": {**_pain(user, start, end), "by_area": pain_by_area(user, start=start, end=end)},
         "relief": {"average_drop": everything["average_drop"]},
         "by_routine": by_routine,
         "by_muscle": by_muscle,
         "by_chain": by_chain,
+        "outcomes": outcome_changes(user, start=start, end=end),
     }
 
 
@@ -636,3 +719,22 @@ def self_checks_with_pain(user, *, start=None, end=None) -> list[dict]:
             }
         )
     return rows
+
+
+def weekly_pain(user, *, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The pain average (mean of the entries, as everywhere here) of each 7-day block from ``start``,
+    the last one ending at ``end`` (it may be shorter); one query."""
+    totals = _by_day(DAILY_PAIN_TOTALS_SQL, [user.pk, start, end])
+    weeks = []
+    for first in range(start.toordinal(), end.toordinal() + 1, 7):
+        last = min(first + 6, end.toordinal())
+        window = [totals[day] for day in range(first, last + 1) if day in totals]
+        weeks.append(
+            {
+                "start": datetime.date.fromordinal(first),
+                "end": datetime.date.fromordinal(last),
+                "entries": sum(count for _, count in window),
+                "average": _mean(sum(total for total, _ in window), sum(count for _, count in window)),
+            }
+        )
+    return weeks

@@ -12,7 +12,7 @@ from routines.safety.conditions import CONDITIONS
 from routines.selfcheck import PELVIS_CHOICES
 
 from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, latest_self_check, validate_log_date
-from .models import PainArea, PainEntry, PainSide, SelfCheck, Session
+from .models import PainArea, PainEntry, PainFactor, PainSide, SelfCheck, Session
 
 
 class LogSerializer(serializers.ModelSerializer):
@@ -49,6 +49,12 @@ class PainEntrySerializer(LogSerializer):
         required=False,
         max_length=len(PainArea.values),
         help_text="Where it hurts: area slugs, each once.",
+    )
+    factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=PainFactor.choices),
+        required=False,
+        max_length=len(PainFactor.values),
+        help_text="What the day held, for what helps: any of " + ", ".join(PainFactor.values) + ".",
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from .reminders import dispatcher, sender
+from .reminders import dispatcher, outcomes, sender
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -60,3 +60,29 @@ def send_reminders(self, delivery_ids):
         raise self.retry(args=[result.retry], countdown=countdown)
     # How many of each outcome, for the worker's log; each delivery's own is in the admin.
     return dict(collections.Counter(result.outcomes.values()))
+
+
+# --- The fortnightly outcomes reminder (tracker/reminders/outcomes.py) ---------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_outcome_reminders():
+    """Run by beat: claim today's outcomes reminders and queue one send each."""
+    ids = outcomes.outcome_reminders_dispatch(now=timezone.now())
+    for reminder_id in ids:
+        send_outcome_reminder.delay(reminder_id)
+    return {"queued": len(ids)}
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(outcomes.TransientSendError,),
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
+    retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=settings.REMINDER_MAX_ATTEMPTS,
+    time_limit=settings.REMINDER_SEND_TIME_LIMIT,
+)
+def send_outcome_reminder(reminder_id):
+    return outcomes.outcome_reminder_send(reminder_id=reminder_id)

@@ -1,6 +1,7 @@
 """Web pages of the tracker; each feature module lists its own routes."""
 
-from .views import account, logs, progress, reminders
+from .views import account, dose, experiment, logs, outcomes, progress, reminders, report
 
 app_name = "tracker"
 urlpatterns = [*logs.urlpatterns, *progress.urlpatterns, *reminders.urlpatterns, *account.urlpatterns]
+urlpatterns += [*outcomes.urlpatterns, *report.urlpatterns, *dose.urlpatterns, *experiment.urlpatterns]

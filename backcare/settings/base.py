@@ -208,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_DISPATCH_INTERVAL or crontab(minute="*"),
     },
     "worker-heartbeat": {"task": "backcare.tasks.heartbeat", "schedule": 60.0},
+    # The fortnightly outcomes reminder is sent from each person's reminder time on, so a
+    # quarter-hour check sends it at most 15 minutes late.
+    "dispatch-outcome-reminders": {
+        "task": "tracker.tasks.dispatch_outcome_reminders",
+        "schedule": env.float("OUTCOME_REMINDER_DISPATCH_INTERVAL", default=900.0),
+    },
 }
 if CELERY_BROKER_URL.startswith("sqla+"):
     # kombu's SQLAlchemy transport keeps every message it has handed out (backcare/tasks.py).
@@ -261,6 +267,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES or None,
 }
+# Where a signed-in person's own doses come from, for the routine detail of the API (routines
+# names no other app; this setting does). Empty: the catalog's doses for everyone.
+PERSONAL_DOSES = "tracker.dose.api_doses"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Backcare API",
     "DESCRIPTION": "Routines for lower-back pain, session and pain logs, progress and reminders.",
@@ -276,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "PelvisEnum": "routines.selfcheck.PELVIS_CHOICES",
         "PainSideEnum": "tracker.models.PainSide",
         "PainAreaEnum": "tracker.models.PainArea",
+        # Pain entries' factors and the insights' rows share one choice set.
+        "PainFactorEnum": "tracker.models.PainFactor",
     },
 }
 

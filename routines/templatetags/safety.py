@@ -22,6 +22,11 @@ def acceptable_pain() -> str:
     return flare.ACCEPTABLE_PAIN
 
 
+@register.simple_tag
+def flare_plan():
+    return flare.FLARE_PLAN
+
+
 @register.inclusion_tag("routines/_warning_tiers.html")
 def warning_signs_section(heading: str = "Warning signs: when to get help instead"):
     """All three tiers with their actions, and the disclaimer: results, the warnings and the full page."""

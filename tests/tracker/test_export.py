@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tracker import logs
-from tracker.models import PainEntry
+from tracker.models import DayMark, Outcome, PainEntry
 
 from .progress_data import log, pain, routine
 
@@ -94,6 +94,7 @@ def test_json_export_is_an_array_of_every_record_of_the_user(alice_api, alices_l
         "side": "",
         "areas": [],
         "notes": "",
+        "factors": [],
         "created_at": None,
         "updated_at": None,
     }
@@ -195,3 +196,25 @@ def test_text_that_only_contains_formula_characters_is_exported_as_written(alice
     PainEntry.objects.create(user=alice, date=D(2026, 3, 1), score=5, context="walking", notes="Sat 20 min = better")
 
     assert list(csv.DictReader(io.StringIO(download(alice_api, "csv")[1])))[0]["notes"] == "Sat 20 min = better"
+
+
+def test_marked_days_outcomes_and_factors_are_exported_in_both_formats(alice_api, bob_api, alice, bob):
+    PainEntry.objects.create(
+        user=alice, date=datetime.date(2026, 3, 1), score=4, context="rest", factors=["stress", "lifting"]
+    )
+    DayMark.objects.create(user=alice, date=datetime.date(2026, 3, 2), kind="flare")
+    rows = [{"activity": "Garden", "score": 3}, {"activity": "Shop", "score": 4}, {"activity": "Cook", "score": 5}]
+    Outcome.objects.create(
+        user=alice, date=datetime.date(2026, 3, 3), walking_minutes=12, standing_minutes=9, psfs=rows
+    )
+
+    csv_rows = list(csv.DictReader(io.StringIO(download(alice_api, "csv")[1])))
+    records = json.loads(download(alice_api, "json")[1])
+
+    assert [(row["type"], row["factors"], row["kind"], row["psfs"]) for row in csv_rows] == [
+        ("pain", "stress;lifting", "", ""),
+        ("day_mark", "", "flare", ""),
+        ("outcome", "", "", "Garden=3;Shop=4;Cook=5"),
+    ]
+    assert records[2]["psfs"] == rows and records[2]["walking_minutes"] == 12
+    assert json.loads(download(bob_api, "json")[1]) == []

@@ -52,7 +52,23 @@ def test_alice_checks_in_her_pain(alice_api, alice):
         "side": "",
         "areas": [],
         "notes": "After the queue at the bakery.",
+        "factors": [],
     }
+
+
+def test_factors_are_stored_in_the_catalogs_order(alice_api, alice):
+    response = alice_api.post(list_url(), valid_payload(factors=["stress", "long-standing"]))
+
+    assert response.status_code == 201, response.data
+    assert PainEntry.objects.get(user=alice).factors == ["long-standing", "stress"]
+
+
+def test_an_unknown_factor_answers_400_and_stores_nothing(alice_api, alice):
+    response = alice_api.post(list_url(), valid_payload(factors=["gardening"]), format="json")
+
+    assert response.status_code == 400
+    assert "factors" in response.data
+    assert not PainEntry.objects.filter(user=alice).exists()
 
 
 def test_several_contexts_on_one_date_are_allowed(alice_api, alice):

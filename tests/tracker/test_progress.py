@@ -499,8 +499,9 @@ def test_summary_and_daily_run_a_fixed_number_of_queries(alice, two_routines, dj
     remind_on(alice, [0, 2, 4])
     alice.refresh_from_db()  # forget the cached reminder schedule
 
-    # the reminder schedule, the session dates, the per-routine rows, the muscles, the pain averages
-    with django_assert_num_queries(6):
+    # the reminder schedule, the session dates, the marked days, the per-routine rows, the muscles,
+    # the pain averages, the pain by area, the outcomes (sign-up is after the range: the first session is the first day)
+    with django_assert_num_queries(8):
         progress.summary(alice, start=first, end=end)
     with django_assert_num_queries(2):
         progress.daily(alice, start=first, end=end)

@@ -23,6 +23,8 @@ SUMMARY_FIELDS = {
     "longest_streak",
     "warning",
     "adherence",
+    "marked_days",
+    "outcomes",
     "habit_strength",
     "pain",
     "relief",
@@ -151,9 +153,9 @@ def test_the_progress_endpoints_run_the_same_queries_for_30_days_and_3_years(ali
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
     params = {"start": start.isoformat(), "end": end.isoformat()}
 
-    # token, reminder schedule, session dates, per-routine rows, muscles, pain averages, pain by area,
-    # and the pain warning's entries and sessions
-    with django_assert_num_queries(9):
+    # token, reminder schedule, session dates, marked days, per-routine rows, muscles, pain averages,
+    # pain by area, outcomes, and the pain warning's entries and sessions
+    with django_assert_num_queries(11):
         assert client.get(reverse("api-progress"), params).status_code == 200
     # token, sessions per day, pain per day
     with django_assert_num_queries(3):

@@ -115,4 +115,5 @@ def test_the_daily_series_adds_up_to_the_totals(alice, sessions, entries, start)
     assert (figures["pain"]["average"] is None) == all(row["pain_average"] is None for row in rows)
     assert figures["longest_streak"] >= figures["current_streak"]
     assert 0 <= figures["habit_strength"] <= 1
-    assert 0 <= figures["adherence"] <= 1
+    # None only when the person's first day (sign-up, first log) comes after the range
+    assert figures["adherence"] is None or 0 <= figures["adherence"] <= 1

@@ -18,11 +18,12 @@ UTC = datetime.UTC
 SLOT = datetime.datetime(2026, 6, 12, 5, 30, tzinfo=UTC)  # Friday 07:30 in Paris
 TODAY = datetime.date(2026, 6, 12)
 # What a batch loads, whatever its size: the deliveries (with user, schedule, program, item);
-# who logged a session that day; today's routines (the programs' days, what helped, the last
-# self-checks, what the self-check recommends: three per distinct set of answers, the
-# routines, their steps); the week in review (sessions, pain); the rotation (the items, what
-# each user was sent); the pain warnings' entries and sessions (tracker.safety).
-QUERIES_PER_BATCH = 16
+# who logged a session that day; today's routines (running self-experiments, the programs' days,
+# what helped, the last self-checks, what the self-check recommends: three per distinct set of
+# answers, the routines, their steps); the pain warnings' entries and sessions (tracker.safety);
+# the people's doses and their routines' last sessions (tracker.dose); the week in review
+# (sessions, pain); the rotation (the items, what each user was sent).
+QUERIES_PER_BATCH = 19
 # Then, for each email: its claim just before the SMTP transaction, and its record just after.
 QUERIES_PER_EMAIL = 2
 

@@ -116,7 +116,7 @@ class DailyRowSerializer(serializers.Serializer):
 
 
 class ExportRecordSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["session", "pain", "self_check"])
+    type = serializers.ChoiceField(choices=["session", "pain", "self_check", "day_mark", "outcome"])
     id = serializers.IntegerField()
     date = serializers.DateField()
     routine = serializers.CharField(required=False, allow_null=True)
@@ -132,6 +132,11 @@ class ExportRecordSerializer(serializers.Serializer):
     causes = serializers.ListField(child=serializers.CharField(), required=False, help_text="Self-checks only.")
     chain = serializers.CharField(required=False, help_text="Self-checks only.")
     notes = serializers.CharField(required=False)
+    factors = serializers.ListField(child=serializers.CharField(), required=False, help_text="Pain entries only.")
+    kind = serializers.CharField(required=False, help_text="Marked days only: rest, flare or away.")
+    walking_minutes = serializers.IntegerField(required=False, help_text="Outcomes only.")
+    standing_minutes = serializers.IntegerField(required=False, help_text="Outcomes only.")
+    psfs = serializers.ListField(child=serializers.DictField(), required=False, help_text="Outcomes only.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(required=False)
 

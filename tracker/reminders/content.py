@@ -13,6 +13,7 @@ from django.urls import reverse
 from routines.safety.flare import FLARE_PLAN
 
 from .. import progress
+from ..dose import routine_plans
 from ..models import Delivery
 from ..safety import WARNING_SIGNS_ITEM_TITLE, todays_safe_routines
 from . import email
@@ -51,6 +52,12 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
     todays = {delivery.user_id: local_day(delivery.slot_at, delivery.user.timezone) for delivery in deliveries}
     # What each person may be shown today: with a pain warning, the gentlest routine and easing advice.
     plans = todays_safe_routines([(delivery.user, todays[delivery.user_id]) for delivery in deliveries])
+    # Today's routine with each person's own doses (tracker.dose): its minutes, any new dose waiting.
+    doses = routine_plans(
+        (delivery.user, plan.routine, plan.shown.steps)
+        for delivery in deliveries
+        if (plan := plans[delivery.user_id]).routine is not None
+    )
     weeks = progress.weeks_in_review(todays)
     picks = next_items([delivery.user_id for delivery in deliveries if delivery.content_item_id is None])
     links = {
@@ -76,6 +83,7 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
             "user": user,
             "today": todays[user.pk],
             "routine": routine,
+            "plan": doses.get(user.pk),
             "why": why,
             "player_url": absolute_url(reverse("tracker:player", args=[routine.slug])) if routine else "",
             "log_url": log_url + (f"?{urlencode({'routine': routine.slug})}" if routine else ""),

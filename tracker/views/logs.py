@@ -23,6 +23,7 @@ from routines.models import (
 )
 from routines.screening import visible_steps_for
 
+from ..dose import plan_of, step_doses, with_personal_doses
 from ..forms import PainEntryForm, PlayerForm, SessionForm
 from ..logs import (
     pain_entry_delete,
@@ -232,6 +233,7 @@ def player(request, slug):
     routine = get_object_or_404(Routine.objects.with_steps(), slug=slug)
     shown = visible_steps_for(routine, request.user)
     steps = shown.steps
+    doses = step_doses(request.user, routine, steps=steps)
     form = PlayerForm(request.POST or None, routine=routine, step_count=len(steps))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -264,8 +266,9 @@ def player(request, slug):
             "steps": steps,
             "form": form,
             "left_out": shown.left_out,
-            "data": player_data(routine, steps),
-            "estimated_minutes": shown.estimated_minutes,
+            "data": with_personal_doses(player_data(routine, steps), doses),
+            "doses": doses,
+            "estimated_minutes": plan_of(doses)["estimated_minutes"],
         },
     )
 

@@ -9,6 +9,7 @@ from django.urls import path
 
 from .. import charts, progress
 from ..models import PainArea, PainSide
+from .outcomes import progress_context
 
 QUICK_RANGES = [("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365)]
 
@@ -73,6 +74,7 @@ def progress_page(request):
         area_rows=_area_rows(figures["pain"]["by_area"]),
         self_checks=progress.self_checks_with_pain(user, start=start, end=end),
         pain_warning=progress.pain_warning(user, end=end),
+        **progress_context(user, figures=figures),
     )
     return render(request, "tracker/progress.html", context)
 

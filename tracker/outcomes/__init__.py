@@ -1,0 +1,1 @@
+"""Outcomes: rules.py (what a change means, summaries), records.py (saving)."""
