@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_beat_and_a_worker_send_one_outcomes_reminder(tmp_path):
-    user = get_user_model().objects.create_user("carol", "carol@example.com", timezone="Europe/Paris")
+    user = get_user_model().objects.create_user(
+        "carol", "carol@example.com", timezone="Europe/Paris", email_verified=True
+    )
     # Reminders on since a minute ago; the daily reminder itself is not due before tomorrow.
     ReminderSchedule.objects.create(
         user=user,
