@@ -29,6 +29,15 @@ def _pain_in_range(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": PAIN_MIN, f"{field}__lte": PAIN_MAX})
 
 
+CLIENT_ID_HELP = "Chosen by the device that made the row (offline queue, email link): a resend stores nothing new."
+
+
+def _one_per_client_id(model_name):
+    return models.UniqueConstraint(
+        fields=["user", "client_id"], condition=Q(client_id__isnull=False), name=f"{model_name}_one_per_client_id"
+    )
+
+
 class UserOwnedQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -54,6 +63,7 @@ class Session(models.Model):
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=pain_validators)
     side = models.CharField(max_length=5, choices=Sides.choices, blank=True)
     notes = models.TextField(blank=True, validators=notes_validators)
+    client_id = models.UUIDField(null=True, blank=True, help_text=CLIENT_ID_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +73,7 @@ class Session(models.Model):
         ordering = ["-date", "-created_at"]
         indexes = [models.Index(fields=["user", "date"], name="session_user_date")]
         constraints = [
+            _one_per_client_id("session"),
             models.CheckConstraint(condition=_date_in_range(), name="session_date_in_range"),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=DURATION_MIN, duration_minutes__lte=DURATION_MAX),
@@ -137,6 +148,7 @@ class PainEntry(models.Model):
     areas = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, validators=notes_validators)
     factors = models.JSONField(default=list, blank=True, help_text="What the day held: PainFactor values.")
+    client_id = models.UUIDField(null=True, blank=True, help_text=CLIENT_ID_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +164,7 @@ class PainEntry(models.Model):
                 name="painentry_one_per_date_and_context",
                 violation_error_message=DUPLICATE_PAIN_ENTRY,
             ),
+            _one_per_client_id("painentry"),
             models.CheckConstraint(condition=_date_in_range(), name="painentry_date_in_range"),
             models.CheckConstraint(
                 condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="painentry_score_in_range"
@@ -202,6 +215,20 @@ class SelfCheck(models.Model):
 ALL_WEEKDAYS = 0b1111111
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PUSH = "push", "Push notification"
+
+
+class DeliveryKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder"
+    WEEKLY_REPORT = "weekly", "Weekly report"
+
+
+def default_channels():
+    return [Channel.EMAIL.value]
+
+
 class ReminderScheduleQuerySet(models.QuerySet):
     def due(self, now):
         return self.filter(enabled=True, next_due_at__lte=now)
@@ -217,6 +244,11 @@ class ReminderSchedule(models.Model):
         help_text="Bit mask, bit 0 = Monday … bit 6 = Sunday; 0 means every day.",
     )
     skip_if_done = models.BooleanField(default=True)
+    channels = models.JSONField(default=default_channels, help_text="Where reminders go: Channel values.")
+    weekly_report = models.BooleanField(default=False, help_text="Also send the weekly report email.")
+    weekly_report_day = models.PositiveSmallIntegerField(
+        default=6, validators=[MaxValueValidator(6)], help_text="0 = Monday … 6 = Sunday, at the reminder time."
+    )
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="UTC; empty when off.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -226,6 +258,9 @@ class ReminderSchedule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(weekdays__gte=0, weekdays__lte=ALL_WEEKDAYS), name="reminder_weekdays_mask"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_report_day__gte=0, weekly_report_day__lte=6), name="reminder_weekly_report_day"
             ),
         ]
 
@@ -337,10 +372,12 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class Delivery(models.Model):
-    """One reminder slot for one user: created once, by whoever claims the slot."""
+    """One reminder slot for one user, of one kind, on one channel: created once, by whoever claims the slot."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries")
     slot_at = models.DateTimeField(help_text="The due instant, UTC.")
+    kind = models.CharField(max_length=8, choices=DeliveryKind.choices, default=DeliveryKind.REMINDER)
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
@@ -363,10 +400,40 @@ class Delivery(models.Model):
             # Content rotation counts one user's deliveries per item.
             models.Index(fields=["user", "content_item"], name="delivery_user_item"),
         ]
-        constraints = [models.UniqueConstraint(fields=["user", "slot_at"], name="delivery_one_per_user_slot")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "slot_at", "kind", "channel"], name="delivery_one_per_user_slot_kind_channel"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.slot_at:%Y-%m-%d %H:%M} · {self.status}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (PRODUCT.md §4.4): where the push channel sends."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UserOwnedQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.user} · push subscription {self.pk}"
+
+
+class CalendarFeed(models.Model):
+    """The secret key of a person's calendar feed URL; a reset gives a new key, and the old URL answers 404."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
 
 
 # --- Is it working: marked days, outcomes, shared reports (PRODUCT.md §4.3) ------------------
