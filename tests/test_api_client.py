@@ -317,3 +317,193 @@ def test_the_catalog_reads_parse_into_their_models(anonymous, api, models, catal
     assert len(muscles.results) == 7
     assert (type(routine), routine.slug) == (models.Routine, "ql-release")
     assert isinstance(missing, models.Error)
+
+
+# --- Second wave: safety (PRODUCT.md §4.1) ---------------------------------------------------
+
+
+def test_the_warning_signs_parse_into_their_tiers(anonymous, api, models):
+    signs = api.v1_warning_signs_retrieve.sync(client=anonymous)
+
+    assert isinstance(signs, models.WarningSigns)
+    assert [tier.key for tier in signs.tiers] == [models.KeyEnum.EMERGENCY, models.KeyEnum.URGENT, models.KeyEnum.SOON]
+    assert all(tier.signs and tier.action for tier in signs.tiers)
+
+
+def test_the_self_check_result_carries_the_warning_tiers(as_alice, api, models):
+    result = api.v1_self_check_create.sync(
+        client=as_alice, body=models.SelfCheckInputRequest(pelvis=models.PelvisEnum.ARCH, causes=[])
+    )
+
+    assert isinstance(result, models.SelfCheckResult)
+    assert [tier.key for tier in result.warning_tiers][0] == models.KeyEnum.EMERGENCY
+
+
+def test_the_health_screen_leaves_exercises_out_of_a_routine(as_alice, api, models):
+    profile = api.v1_profile_partial_update.sync(
+        client=as_alice, body=models.PatchedProfileRequest(conditions=[models.ConditionsEnum.PREGNANCY])
+    )
+    routine = api.v1_routines_retrieve.sync(client=as_alice, slug="anterior-chain-release")
+
+    assert (type(profile), profile.conditions, profile.screened) == (
+        models.Profile,
+        [models.ConditionsEnum.PREGNANCY],
+        True,
+    )
+    assert profile.email_verified is True  # the fixture person confirmed her address
+    shown = [step.exercise for step in routine.steps]
+    left_out = {row.exercise: row.reasons for row in routine.left_out}
+    assert "psoas-release" not in shown and "iliacus-release" not in shown
+    assert {"psoas-release", "iliacus-release"} <= set(left_out)
+
+
+# --- Second wave: pictures (PRODUCT.md §4.2) --------------------------------------------------
+
+
+def test_exercises_and_muscles_carry_their_figures_and_variants(anonymous, api, models, catalog):
+    exercise = api.v1_exercises_retrieve.sync(client=anonymous, slug="clamshell")
+    muscle = api.v1_muscles_retrieve.sync(client=anonymous, slug="piriformis")
+
+    assert isinstance(exercise, models.Exercise)
+    assert exercise.level == models.ExerciseLevelEnum.STANDARD
+    assert exercise.figure.endswith(".svg") and exercise.easier and exercise.harder
+    assert isinstance(exercise.avoid_with, list)
+    assert isinstance(muscle, models.Muscle)
+    assert muscle.figure.endswith(".svg")
+
+
+def test_where_it_hurts_goes_in_and_comes_back_in_progress(as_alice, api, models, alice):
+    today = alice.local_today()
+    entry = api.v1_pain_entries_create.sync(
+        client=as_alice,
+        body=models.PainEntryRequest(
+            date=today,
+            score=5,
+            context=models.ContextEnum.STANDING,
+            side=models.PainSideEnum.LEFT,
+            areas=[models.PainAreaEnum.OUTER_HIP],
+            factors=[models.PainFactorEnum.LONG_STANDING],
+        ),
+    )
+    summary = api.v1_progress_retrieve.sync(client=as_alice, start=today, end=today)
+
+    assert isinstance(entry, models.PainEntry)
+    assert (entry.side, entry.areas, entry.factors) == (
+        models.PainSideEnum.LEFT,
+        [models.PainAreaEnum.OUTER_HIP],
+        [models.PainFactorEnum.LONG_STANDING],
+    )
+    assert [(row.area, row.side, row.entries) for row in summary.pain.by_area] == [
+        (models.PainAreaEnum.OUTER_HIP, models.PainSideEnum.LEFT, 1)
+    ]
+
+
+# --- Second wave: is it working (PRODUCT.md §4.3) ---------------------------------------------
+
+
+def _psfs(*scores):
+    return [{"activity": f"activity {n}", "score": score} for n, score in enumerate(scores, 1)]
+
+
+def test_outcomes_are_created_read_patched_and_deleted(as_alice, api, models, alice):
+    today = alice.local_today()
+    created = api.v1_outcomes_create.sync(
+        client=as_alice,
+        body=models.OutcomeRequest.from_dict(
+            {"date": str(today), "walking_minutes": 10, "standing_minutes": 5, "psfs": _psfs(3, 4, 5)}
+        ),
+    )
+    listed = api.v1_outcomes_list.sync(client=as_alice)
+    patched = api.v1_outcomes_partial_update.sync(
+        client=as_alice, id=created.id, body=models.PatchedOutcomeRequest(walking_minutes=20)
+    )
+    read = api.v1_outcomes_retrieve.sync(client=as_alice, id=created.id)
+    api.v1_outcomes_destroy.sync(client=as_alice, id=created.id)
+
+    assert isinstance(created, models.Outcome)
+    assert created.psfs_score == 4.0
+    assert [row.id for row in listed.results] == [created.id]
+    assert (type(patched), patched.walking_minutes, read.walking_minutes) == (models.Outcome, 20, 20)
+    assert not apps.get_model("tracker", "Outcome").objects.exists()
+
+
+def test_outcomes_with_two_activities_parse_into_field_messages(as_alice, api, models, alice):
+    answer = api.v1_outcomes_create.sync(
+        client=as_alice,
+        body=models.OutcomeRequest.from_dict(
+            {"date": str(alice.local_today()), "walking_minutes": 10, "standing_minutes": 5, "psfs": _psfs(3, 4)}
+        ),
+    )
+
+    assert isinstance(answer, models.ValidationError)
+    assert field_messages(answer, "psfs")
+    assert not apps.get_model("tracker", "Outcome").objects.exists()
+
+
+def test_a_marked_day_is_created_listed_counted_and_removed(as_alice, api, models, alice):
+    today = alice.local_today()
+    mark = api.v1_day_marks_create.sync(
+        client=as_alice, body=models.DayMarkRequest(date=today, kind=models.DayMarkKindEnum.FLARE)
+    )
+    twice = api.v1_day_marks_create.sync(
+        client=as_alice, body=models.DayMarkRequest(date=today, kind=models.DayMarkKindEnum.REST)
+    )
+    listed = api.v1_day_marks_list.sync(client=as_alice)
+    summary = api.v1_progress_retrieve.sync(client=as_alice, start=today, end=today)
+    api.v1_day_marks_destroy.sync(client=as_alice, id=mark.id)
+
+    assert (type(mark), mark.kind) == (models.DayMark, models.DayMarkKindEnum.FLARE)
+    assert isinstance(twice, models.ValidationError)
+    assert [row.id for row in listed.results] == [mark.id]
+    assert summary.marked_days == 1
+    assert not apps.get_model("tracker", "DayMark").objects.exists()
+
+
+def test_progress_documents_its_outcomes_and_warning(as_alice, api, models, alice):
+    today = alice.local_today()
+    Outcome = apps.get_model("tracker", "Outcome")
+    Outcome.objects.create(
+        user=alice,
+        date=today - datetime.timedelta(days=14),
+        walking_minutes=10,
+        standing_minutes=5,
+        psfs=_psfs(2, 2, 2),
+    )
+    Outcome.objects.create(user=alice, date=today, walking_minutes=20, standing_minutes=6, psfs=_psfs(5, 5, 5))
+    PainEntry.objects.create(user=alice, date=today, score=9, context="walking")
+
+    summary = api.v1_progress_retrieve.sync(client=as_alice, start=today - datetime.timedelta(days=20), end=today)
+
+    assert isinstance(summary, models.Progress)
+    walking = summary.outcomes.walking_minutes
+    assert (walking.first, walking.latest, walking.change, walking.meaningful) == (10, 20, 10, True)
+    assert summary.outcomes.psfs.meaningful is True
+    assert "high-score" in summary.warning.reasons
+
+
+def test_insights_parse_into_their_model(as_alice, api, models, alice):
+    today = alice.local_today()
+    for days_ago in range(6):
+        Session.objects.create(
+            user=alice, date=today - datetime.timedelta(days=days_ago), duration_minutes=10, pain_before=6, pain_after=4
+        )
+
+    insights = api.v1_insights_retrieve.sync(client=as_alice, start=today - datetime.timedelta(days=13), end=today)
+
+    assert isinstance(insights, models.Insights)
+    assert [(row.sessions, row.average_drop) for row in insights.routines] == [(6, 2.0)]
+    assert all(isinstance(row, models.FactorInsight) for row in insights.factors)
+
+
+def test_a_report_link_is_created_listed_and_revoked(as_alice, api, models):
+    link = api.v1_report_links_create.sync(client=as_alice, body=models.ReportLinkRequest(weeks=4))
+    listed = api.v1_report_links_list.sync(client=as_alice)
+    refused = api.v1_report_links_create.sync(client=as_alice, body=models.ReportLinkRequest(weeks=53))
+    api.v1_report_links_destroy.sync(client=as_alice, id=link.id)
+
+    assert (type(link), link.weeks) == (models.ReportLink, 4)
+    assert "/report/" in link.url
+    assert [row.id for row in listed.results] == [link.id]
+    assert isinstance(refused, models.ValidationError)
+    assert field_messages(refused, "weeks")
+    assert not apps.get_model("tracker", "ReportLink").objects.exists()

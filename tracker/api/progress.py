@@ -90,6 +90,21 @@ class PainWarningSerializer(serializers.Serializer):
     messages = serializers.ListField(child=serializers.CharField(), help_text="One sentence per reason.")
 
 
+class OutcomeChangeSerializer(serializers.Serializer):
+    first = serializers.FloatField(allow_null=True)
+    latest = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True, help_text="latest − first.")
+    meaningful = serializers.BooleanField(allow_null=True, help_text="Past the threshold of PRODUCT.md §4.3.")
+
+
+class OutcomeChangesSerializer(serializers.Serializer):
+    """Over the outcomes dated in the range; every field null with fewer than two."""
+
+    walking_minutes = OutcomeChangeSerializer()
+    standing_minutes = OutcomeChangeSerializer()
+    psfs = OutcomeChangeSerializer(help_text="The PSFS mean.")
+
+
 class ProgressSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -100,11 +115,13 @@ class ProgressSerializer(serializers.Serializer):
     longest_streak = serializers.IntegerField()
     adherence = serializers.FloatField(allow_null=True, help_text="0–1; null when the range has no planned day.")
     habit_strength = serializers.FloatField(help_text="0–1.")
+    marked_days = serializers.IntegerField(help_text="Days in the range marked rest, flare or away.")
     pain = PainSerializer()
     relief = ReliefSerializer()
     by_routine = RoutineBreakdownSerializer(many=True)
     by_muscle = MuscleBreakdownSerializer(many=True)
     by_chain = ChainBreakdownSerializer(many=True)
+    outcomes = OutcomeChangesSerializer()
     warning = PainWarningSerializer(allow_null=True, help_text="null, or why to check the warning signs.")
 
 
