@@ -62,7 +62,7 @@ def main():
             from routines.models import Exercise, Muscle, Routine
             from tracker.models import PainEntry, Session
 
-            user = get_user_model().objects.create_user("walker", timezone="UTC")
+            user = get_user_model().objects.create_user("walker", timezone="UTC", screened=True)
             routine = max(Routine.objects.with_steps(), key=lambda r: len(r.steps.all()))
             today = datetime.date.today()
             for days in range(20):
