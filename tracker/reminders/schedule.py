@@ -26,7 +26,7 @@ WEEKLY_TURNED_OFF = "The weekly report was turned off before this one was sent."
 
 
 def next_due_at(schedule: ReminderSchedule, *, after: datetime.datetime) -> datetime.datetime | None:
-    """When this schedule's next slot (a reminder, the weekly report or both) is due, in UTC; None while both are off."""
+    """When the next slot (a reminder, the weekly report or both) is due, in UTC; None while both are off."""
     if not schedule.slot_days:
         return None
     zone = zone_named(schedule.user.timezone)
