@@ -34,7 +34,12 @@ def frozen():
 def weekly_due(user, *, enabled=False, weekly_report=True):
     ReminderSchedule.objects.update_or_create(
         user=user,
-        defaults={"enabled": enabled, "weekly_report": weekly_report, "weekly_report_day": 6, "time": datetime.time(7, 30)},
+        defaults={
+            "enabled": enabled,
+            "weekly_report": weekly_report,
+            "weekly_report_day": 6,
+            "time": datetime.time(7, 30),
+        },
     )
     return Delivery.objects.create(user=user, slot_at=SLOT, kind=DeliveryKind.WEEKLY_REPORT)
 
