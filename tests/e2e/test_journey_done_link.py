@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from routines.models import Routine
@@ -16,6 +17,8 @@ from tests.conftest import make_user
 from tests.smtp_helpers import RecordingHandler, smtp_server
 from tracker.models import Delivery, DeliveryKind, PainEntry, ReminderSchedule, Session
 from tracker.reminders.sender import send_batch
+
+from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -147,4 +150,18 @@ def test_the_weekly_report_email_reads_at_both_sizes(alice, helped, open_tab, li
     tab.screenshot("weekly-report-email")
     assert tab.page.get_by_role("heading", name="Your week with Backcare").is_visible()
     assert tab.page.get_by_role("heading", name="Chain balance").is_visible()
+    tab.assert_clean()
+
+
+def test_the_weekly_report_is_turned_on_from_the_reminders_page(alice, open_tab):
+    tab = open_tab("alice")
+    log_in(tab, "alice")
+    tab.goto(reverse("tracker:reminders"), "reminders")
+    tab.page.get_by_label("Email me a weekly report").check()
+    tab.page.get_by_label("Weekly report day").select_option("Monday")
+    tab.page.get_by_role("button", name="Save reminders").click()
+    tab.arrived(reverse("tracker:reminders"), "weekly-report-on")
+    assert "Next weekly report: Monday" in tab.page.locator("p[role=status]").inner_text()
+    schedule = ReminderSchedule.objects.get(user=alice)
+    assert (schedule.enabled, schedule.weekly_report, schedule.weekly_report_day) == (False, True, 0)
     tab.assert_clean()

@@ -83,7 +83,7 @@ def test_an_emailed_link_opens_a_confirm_page_for_the_emailed_routine_and_score(
     seven = re.search(r"  7: (\S+)", mail.outbox[0].body).group(1)
     page = client.get(seven.removeprefix(settings.SITE_URL))
     assert page.status_code == 200
-    assert routine.name in page.content.decode() and "<strong>7/10</strong>" in page.content.decode()
+    assert routine.name in page.content.decode() and "<td><strong>7/10</strong></td>" in page.content.decode()
 
 
 # --- GET changes nothing; POST logs once ----------------------------------------------
