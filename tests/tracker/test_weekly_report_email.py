@@ -59,9 +59,10 @@ def html_figure(message, name):
 
 @pytest.fixture
 def fortnight(alice):
-    """Alice's two weeks: three sessions this week, one the week before, pain falling from 6 to 4."""
+    """Alice's two weeks: three sessions this week, two the week before (one on its first day), pain falling
+    from 6 to 4."""
     routine = make_routine("test-weekly-routine", steps=1)
-    for days, before, after in [(0, 5, 3), (2, 4, 3), (5, 5, 2), (9, 6, 5), (20, 6, 6)]:
+    for days, before, after in [(0, 5, 3), (2, 4, 3), (5, 5, 2), (7, 6, 5), (9, 6, 5), (20, 6, 6)]:
         Session.objects.create(
             user=alice, routine=routine, date=days_ago(days), duration_minutes=10, pain_before=before, pain_after=after
         )
@@ -74,7 +75,7 @@ def test_the_weekly_report_is_sent_once_with_this_weeks_and_last_weeks_figures(a
     delivery = weekly_due(alice)
     assert send_one(delivery.pk) == "sent"
     (message,) = mail.outbox
-    assert "Sessions: 3 (30 minutes) this week; 1 (10 minutes) the week before." in message.body
+    assert "Sessions: 3 (30 minutes) this week; 2 (20 minutes) the week before." in message.body
     assert "Pain this week: 4/10 on average, down 2 from the week before." in message.body
     assert html_figure(message, "sessions") == "3"
 
@@ -91,7 +92,7 @@ def test_the_figures_are_the_progress_apis_for_the_same_week(alice, alice_api, f
 
 def test_the_chain_balance_counts_this_weeks_sessions_per_chain(alice, fortnight):
     send_one(weekly_due(alice).pk)
-    assert re.search(r"- Posterior[^:]*: 3, 1\n", mail.outbox[0].body)
+    assert re.search(r"- Posterior[^:]*: 3, 2\n", mail.outbox[0].body)
 
 
 def test_a_routine_with_five_scored_sessions_shows_what_helped(alice, fortnight):
