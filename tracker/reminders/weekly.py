@@ -15,9 +15,9 @@ from django.urls import reverse
 from routines.safety.flare import FLARE_PLAN
 
 from .. import progress
-from ..insights import routine_insights
+from ..insights import routine_insights_for
 from ..models import Delivery
-from ..outcomes.rules import outcome_changes
+from ..outcomes.rules import outcome_changes_for
 from . import email
 from .content import absolute_url, pain_trend
 from .schedule import unsubscribe_token
@@ -52,15 +52,29 @@ def _chains(this_week: dict, week_before: dict) -> list[dict]:
     ]
 
 
+def _per_end(ends: dict[int, datetime.date], figures_for) -> dict[int, object]:
+    """``figures_for(user ids, start=, end=)`` over each distinct report's two weeks, merged: {user id: figures}."""
+    by_end: dict[datetime.date, list[int]] = {}
+    for user_id, end in ends.items():
+        by_end.setdefault(end, []).append(user_id)
+    merged = {}
+    for end, user_ids in by_end.items():
+        days = report_range(end)
+        merged.update(figures_for(user_ids, start=days["before_start"], end=days["end"]))
+    return merged
+
+
 def weekly_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
     """{delivery id: its template context} for weekly report deliveries whose ``user`` is loaded.
 
-    The pain trend (two weeks) and the pain warnings are asked once for the whole batch; the
-    week's summaries, the outcomes and what helped are the progress page's per-person functions.
+    In a few queries per distinct report day, whatever the number of people: the two weeks'
+    figures (progress.two_weeks), the pain warnings, what helped and the outcomes.
     """
     ends = {delivery.user_id: local_day(delivery.slot_at, delivery.user.timezone) for delivery in deliveries}
-    fortnights = progress.weeks_in_review(ends)
+    figures = progress.two_weeks(ends)
     warnings = progress.pain_warnings(ends)
+    helped = _per_end(ends, routine_insights_for)
+    outcomes = _per_end(ends, outcome_changes_for)
     links = {
         "progress_url": absolute_url(reverse("tracker:progress")),
         "settings_url": absolute_url(reverse("tracker:reminders")),
@@ -72,28 +86,22 @@ def weekly_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
     for delivery in deliveries:
         user = delivery.user
         days = report_range(ends[user.pk])
-        this_week = progress.summary(user, start=days["start"], end=days["end"])
-        week_before = progress.summary(user, start=days["before_start"], end=days["before_end"])
-        pain = fortnights[user.pk]["pain"]
+        this_week, week_before = figures[user.pk]["this_week"], figures[user.pk]["week_before"]
+        pain = figures[user.pk]["pain"]
         contexts[delivery.pk] = {
             **links,
             "user": user,
             **days,
             "sessions": this_week["sessions"],
             "minutes": this_week["minutes"],
-            "active_days": this_week["active_days"],
             "sessions_before": week_before["sessions"],
             "minutes_before": week_before["minutes"],
             "pain": pain,
             "pain_line": pain_trend(pain),
             "relief": this_week["relief"],
             "chains": _chains(this_week, week_before),
-            "outcomes": outcome_changes(user, start=days["before_start"], end=days["end"]),
-            "helped": [
-                row
-                for row in routine_insights(user, start=days["before_start"], end=days["end"])
-                if row["ci_low"] is not None
-            ],
+            "outcomes": outcomes[user.pk],
+            "helped": [row for row in helped[user.pk] if row["ci_low"] is not None],
             "warning": warnings[user.pk],
             "unsubscribe_url": absolute_url(reverse("tracker:unsubscribe", args=[unsubscribe_token(user)])),
         }
