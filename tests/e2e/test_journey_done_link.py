@@ -64,12 +64,9 @@ def celery(transactional_db, smtp, live_server, tmp_path):
 
 
 def due_now(user):
-    ReminderSchedule.objects.create(
-        user=user,
-        enabled=True,
-        time=user.local_now().time().replace(second=0, microsecond=0),
-        next_due_at=timezone.now() - datetime.timedelta(seconds=1),
-    )
+    """Reminders every day at this minute, its slot due now (the slot itself, so no earlier one is missed)."""
+    slot = user.local_now().replace(second=0, microsecond=0)
+    ReminderSchedule.objects.create(user=user, enabled=True, time=slot.time(), next_due_at=slot)
 
 
 def from_the_link(user):

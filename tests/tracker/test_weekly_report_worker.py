@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.celery_helpers import CeleryProcesses, holds_for, wait_until
@@ -42,14 +41,14 @@ def test_beat_and_a_worker_send_one_weekly_report_with_the_progress_apis_figures
         )
     for days, score in [(1, 3), (2, 5), (8, 6)]:
         PainEntry.objects.create(user=user, date=today - datetime.timedelta(days=days), score=score, context="rest")
-    # Daily reminders off; the weekly report on, on today's weekday, due a second ago.
+    # Daily reminders off; the weekly report on, on today's weekday, its slot this minute: due now.
     ReminderSchedule.objects.create(
         user=user,
         enabled=False,
         weekly_report=True,
         weekly_report_day=today.weekday(),
         time=local.time().replace(second=0, microsecond=0),
-        next_due_at=timezone.now() - datetime.timedelta(seconds=1),
+        next_due_at=local.replace(second=0, microsecond=0),
     )
     with smtp_server(RecordingHandler()) as (smtp, port):
         env = {"EMAIL_URL": f"smtp://127.0.0.1:{port}", "REMINDER_DISPATCH_INTERVAL": "1"}
