@@ -199,3 +199,14 @@ def test_a_batch_of_reports_loads_its_shared_figures_once(db, django_assert_max_
     with django_assert_max_num_queries(QUERIES_PER_BATCH + QUERIES_PER_REPORT * len(ids)):
         send_batch(delivery_ids=ids)
     assert len(mail.outbox) == 4
+
+
+def test_sessions_that_raised_the_pain_say_it_rose(alice):
+    Session.objects.create(user=alice, date=TODAY, duration_minutes=10, pain_before=3, pain_after=5)
+    send_one(weekly_due(alice).pk)
+    assert "Pain rose by 2 on average during this week's sessions." in mail.outbox[0].body
+
+
+def test_sessions_that_eased_the_pain_say_it_dropped(alice, fortnight):
+    send_one(weekly_due(alice).pk)
+    assert "Pain dropped by 2 on average during this week's sessions." in mail.outbox[0].body
