@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.cache import cache
 
+from routines.models import Routine
 from tracker.done_links import done_token
 from tracker.models import Delivery, PainEntry, ReminderSchedule, Session
 
@@ -244,3 +245,17 @@ def test_a_warning_from_earlier_entries_shows_even_with_a_low_score(alice, routi
     PainEntry.objects.create(user=alice, date=TODAY, score=8, context="rest")
     page = confirm(client, link(alice, routine, score=2)).content.decode()
     assert "A pain score of 8/10 in the last 3 days." in page
+
+
+def test_after_a_pain_warning_the_links_log_the_gentlest_routine_the_email_offers(alice, client):
+    PainEntry.objects.create(user=alice, date=TODAY - datetime.timedelta(days=1), score=6, context="night")
+    alice.program = make_program(routine=Routine.objects.get(slug="hip-strength-basics"))
+    alice.program_started_on = TODAY
+    alice.save()
+    ReminderSchedule.objects.create(user=alice, enabled=True, time=datetime.time(7, 30))
+    send_one(Delivery.objects.create(user=alice, slot_at=SLOT).pk)
+    body = mail.outbox[0].body
+    minutes = int(re.search(r"The gentlest routine, about (\d+) minutes", body).group(1))
+    confirm(client, re.search(r"  5: (\S+)", body).group(1).removeprefix(settings.SITE_URL))
+    session = Session.objects.get()
+    assert (session.routine.slug, session.duration_minutes, session.pain_after) == ("easing-day", minutes, 5)
