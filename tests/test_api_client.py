@@ -275,6 +275,15 @@ def test_the_reminder_schedule_is_read_and_patched(as_alice, api, models):
     assert patched.next_due_at is not None
 
 
+def test_the_weekly_report_is_patched_through_the_client(as_alice, api, models):
+    patched = api.v1_reminders_partial_update.sync(
+        client=as_alice, body=models.PatchedReminderScheduleRequest(weekly_report=True, weekly_report_day=0)
+    )
+
+    assert (patched.enabled, patched.weekly_report, patched.weekly_report_day) == (False, True, 0)
+    assert patched.next_due_at is not None
+
+
 def test_a_weekday_out_of_range_parses_into_field_messages(as_alice, api, models):
     answer = api.v1_reminders_partial_update.sync(
         client=as_alice, body=models.PatchedReminderScheduleRequest(weekdays=[9])

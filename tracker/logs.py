@@ -101,6 +101,7 @@ def session_log(
     pain_after: int | None = None,
     side: str = "",
     notes: str = "",
+    client_id=None,
 ) -> Session:
     _known_routine(routine)
     session = Session(
@@ -113,6 +114,7 @@ def session_log(
         pain_after=pain_after,
         side=side or "",
         notes=notes or "",
+        client_id=client_id,
     )
     _validate(session, user=user, date_before=None)
     session.save()

@@ -231,7 +231,8 @@ def default_channels():
 
 class ReminderScheduleQuerySet(models.QuerySet):
     def due(self, now):
-        return self.filter(enabled=True, next_due_at__lte=now)
+        """Schedules with a slot due: daily reminders on, or the weekly report on (or both)."""
+        return self.filter(Q(enabled=True) | Q(weekly_report=True), next_due_at__lte=now)
 
 
 class ReminderSchedule(models.Model):
@@ -270,6 +271,22 @@ class ReminderSchedule(models.Model):
     @property
     def weekday_list(self) -> list[int]:
         return [day for day in range(7) if self.weekdays & (1 << day)]
+
+    @property
+    def slot_days(self) -> int:
+        """The weekdays that hold a slot (bit mask as ``weekdays``, ALL_WEEKDAYS for every day; 0: none):
+        the reminder days while reminders are on, and the weekly report's day while it is on."""
+        reminders = (self.weekdays or ALL_WEEKDAYS) if self.enabled else 0
+        return reminders | ((1 << self.weekly_report_day) if self.weekly_report else 0)
+
+    def kinds_on(self, weekday: int) -> list[str]:
+        """What a slot on this local weekday (0 = Monday) carries: a reminder, the weekly report, both, or nothing."""
+        kinds = []
+        if self.enabled and (not self.weekdays or self.weekdays & (1 << weekday)):
+            kinds.append(DeliveryKind.REMINDER)
+        if self.weekly_report and weekday == self.weekly_report_day:
+            kinds.append(DeliveryKind.WEEKLY_REPORT)
+        return kinds
 
     @staticmethod
     def mask_for(days) -> int:

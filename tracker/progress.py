@@ -281,6 +281,19 @@ ROUTINE_ROWS_SQL = f"""
     GROUP BY s.routine_id, r.slug, r.name, r.chain
 """  # noqa: S608
 
+# ROUTINE_ROWS_SQL for a batch of users whose weekly reports end on the same day, per user and per
+# week: 1 for the last 7 days (date >= the first parameter), 0 for the 7 before.
+WEEKS_ROUTINE_ROWS_SQL = f"""
+    SELECT s.user_id, CASE WHEN s.date >= %s THEN 1 ELSE 0 END, s.routine_id, r.slug, r.name, r.chain,
+           COUNT(*), SUM(s.duration_minutes),
+           SUM(CASE WHEN {BOTH_SCORES_SQL} THEN 1 ELSE 0 END),
+           SUM(CASE WHEN {BOTH_SCORES_SQL} THEN s.pain_before END),
+           SUM(CASE WHEN {BOTH_SCORES_SQL} THEN s.pain_after END)
+    FROM {SESSIONS} s LEFT JOIN {ROUTINES} r ON r.id = s.routine_id
+    WHERE s.user_id IN ({{ids}}) AND s.date >= %s AND s.date <= %s
+    GROUP BY s.user_id, 2, s.routine_id, r.slug, r.name, r.chain
+"""  # noqa: S608
+
 ROUTINE_MUSCLES_SQL = f"""
     SELECT DISTINCT step.routine_id, muscle.slug, muscle.name, muscle."order"
     FROM {STEPS} step
@@ -357,11 +370,14 @@ def first_day(user, history: Sequence[int], start: datetime.date) -> datetime.da
 
 def _routine_rows(user, start, end) -> list[dict]:
     """Sessions, minutes, and the pain sums over the sessions that logged both scores, per routine."""
-    rows = [dict(zip(ROUTINE_ROW_FIELDS, row, strict=True)) for row in _fetch(ROUTINE_ROWS_SQL, [user.pk, start, end])]
-    for row in rows:
-        row["minutes"] = row["minutes"] or 0
-        row["before"], row["after"] = row["before"] or 0, row["after"] or 0
-    return rows
+    return [_routine_row(row) for row in _fetch(ROUTINE_ROWS_SQL, [user.pk, start, end])]
+
+
+def _routine_row(columns) -> dict:
+    row = dict(zip(ROUTINE_ROW_FIELDS, columns, strict=True))
+    row["minutes"] = row["minutes"] or 0
+    row["before"], row["after"] = row["before"] or 0, row["after"] or 0
+    return row
 
 
 def _muscles_by_routine(routine_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
@@ -546,6 +562,47 @@ def weeks_in_review(ends: dict[int, datetime.date]) -> dict[int, dict]:
                 "sessions": count,
                 "minutes": minutes or 0,
                 "pain": _pain_figures(pain.get(user_id, (None, None, None))),
+            }
+    return figures
+
+
+def _week_figures(rows: list[dict]) -> dict:
+    """``summary``'s sessions, minutes, relief and by_chain from one range's routine rows."""
+    everything = _breakdown("all", None, "", rows)
+    _, _, by_chain = _breakdowns(rows, {})  # by_chain needs no muscles
+    return {
+        "sessions": everything["sessions"],
+        "minutes": everything["minutes"],
+        "relief": {"average_drop": everything["average_drop"]},
+        "by_chain": by_chain,
+    }
+
+
+def two_weeks(ends: dict[int, datetime.date]) -> dict[int, dict]:
+    """What the weekly report shows, for many users at once ({user id: end} → {user id: figures}):
+    ``this_week`` and ``week_before``, the 7 days ending ``end`` and the 7 before, each with
+    ``summary``'s sessions, minutes, relief and by_chain over it; and ``pain`` as ``summary`` gives
+    it over the 14 days. Three queries per distinct end date, whatever the number of users; the
+    same routine rows and breakdowns as ``summary``.
+    """
+    by_end: dict[datetime.date, list[int]] = {}
+    for user_id, end in ends.items():
+        by_end.setdefault(end, []).append(user_id)
+    reviews = weeks_in_review(ends)
+    figures = {}
+    for end, user_ids in by_end.items():
+        ids = ", ".join(["%s"] * len(user_ids))
+        week_start, start = end - WEEK + ONE_DAY, end - 2 * WEEK + ONE_DAY
+        rows: dict[tuple[int, int], list[dict]] = {}
+        for user_id, this_week, *columns in _fetch(
+            WEEKS_ROUTINE_ROWS_SQL.format(ids=ids), [week_start, *user_ids, start, end]
+        ):
+            rows.setdefault((user_id, this_week), []).append(_routine_row(columns))
+        for user_id in user_ids:
+            figures[user_id] = {
+                "this_week": _week_figures(rows.get((user_id, 1), [])),
+                "week_before": _week_figures(rows.get((user_id, 0), [])),
+                "pain": reviews[user_id]["pain"],
             }
     return figures
 

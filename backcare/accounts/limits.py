@@ -24,6 +24,11 @@ def client_limited(request, *, group: str) -> bool:
     return is_ratelimited(request, group=f"{group}:client", key="ip", rate=_rate("email_per_client"), increment=True)
 
 
+def done_link_limited(request) -> bool:
+    """Counts one more visit to a reminder's done link (tracker.done_links) from this client; True past the rate."""
+    return is_ratelimited(request, group="done-link", key="ip", rate=_rate("done_link"), increment=True)
+
+
 def address_limited(*, group: str, address: str) -> bool:
     """Counts one more account email of ``group`` to ``address``; True when past the rate (nothing should be sent).
 

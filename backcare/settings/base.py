@@ -138,6 +138,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="5/h"),
     "email_per_address": env.str("RATE_LIMIT_EMAIL_PER_ADDRESS", default="3/h"),
     "email_per_client": env.str("RATE_LIMIT_EMAIL_PER_CLIENT", default="10/h"),
+    # The done links of reminder emails, opened without logging in.
+    "done_link": env.str("RATE_LIMIT_DONE_LINK", default="60/h"),
 }
 RATELIMIT_IP_META_KEY = AXES_CLIENT_IP_CALLABLE
 

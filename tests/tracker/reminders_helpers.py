@@ -8,8 +8,9 @@ from tracker.reminders.schedule import schedule_update
 from tracker.reminders.sender import send_batch
 
 
-def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, timezone=None):
-    """Save the user's reminder settings at ``now`` (skip-if-done on); returns the schedule."""
+def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, timezone=None, **weekly):
+    """Save the user's reminder settings at ``now`` (skip-if-done on; ``weekly_report``, ``weekly_report_day``
+    as given); returns the schedule."""
     with time_machine.travel(now, tick=False):
         return schedule_update(
             user=user,
@@ -18,6 +19,7 @@ def remind(user, *, now, at=datetime.time(7, 30), weekdays=(), enabled=True, tim
             timezone=timezone or user.timezone,
             weekdays=weekdays,
             skip_if_done=True,
+            **weekly,
         )
 
 

@@ -12,6 +12,7 @@ URL = reverse("api-reminders")
 # Friday 12 June 2026, 10:00 in Paris.
 NOW = datetime.datetime(2026, 6, 12, 8, 0, tzinfo=datetime.UTC)
 FULL = {"enabled": True, "time": "07:30", "timezone": "Europe/Paris", "weekdays": [0, 2, 4], "skip_if_done": True}
+NO_WEEKLY_REPORT = {"weekly_report": False, "weekly_report_day": 6}
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +34,8 @@ def test_the_first_read_creates_a_schedule_that_is_off(alice_api, alice):
         "timezone": "Europe/Paris",
         "weekdays": [],
         "skip_if_done": True,
+        "weekly_report": False,
+        "weekly_report_day": 6,
         "next_due_at": None,
     }
     assert ReminderSchedule.objects.filter(user=alice).exists()
@@ -41,13 +44,13 @@ def test_the_first_read_creates_a_schedule_that_is_off(alice_api, alice):
 def test_put_sets_everything_and_answers_the_next_reminder_in_utc(alice_api):
     response = alice_api.put(URL, FULL)
     assert response.status_code == 200
-    assert response.data == {**FULL, "next_due_at": "2026-06-15T05:30:00Z"}  # Monday 07:30 CEST
+    assert response.data == {**FULL, **NO_WEEKLY_REPORT, "next_due_at": "2026-06-15T05:30:00Z"}  # Monday 07:30 CEST
 
 
 def test_patch_changes_only_what_it_names(alice_api):
     alice_api.put(URL, FULL)
     response = alice_api.patch(URL, {"time": "18:15"})
-    assert response.data == {**FULL, "time": "18:15", "next_due_at": "2026-06-12T16:15:00Z"}
+    assert response.data == {**FULL, **NO_WEEKLY_REPORT, "time": "18:15", "next_due_at": "2026-06-12T16:15:00Z"}
 
 
 def test_the_time_zone_is_the_users_one_time_zone(alice_api, alice):

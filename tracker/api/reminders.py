@@ -48,11 +48,17 @@ class ReminderScheduleSerializer(serializers.Serializer):
     )
     weekdays = WeekdaysField(help_text="0 = Monday … 6 = Sunday; empty means every day.")
     skip_if_done = serializers.BooleanField(help_text="No reminder on a local day with a session already logged.")
+    weekly_report = serializers.BooleanField(
+        required=False, help_text="Also email a weekly report, at the reminder time, even with reminders off."
+    )
+    weekly_report_day = serializers.IntegerField(
+        required=False, min_value=0, max_value=6, help_text="The weekly report's day: 0 = Monday … 6 = Sunday."
+    )
     next_due_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
         default_timezone=datetime.UTC,
-        help_text="The next reminder, in UTC; null while reminders are off.",
+        help_text="The next reminder or weekly report, in UTC; null while both are off.",
     )
 
     def to_representation(self, schedule):
@@ -62,6 +68,8 @@ class ReminderScheduleSerializer(serializers.Serializer):
             "timezone": schedule.user.timezone,
             "weekdays": schedule.weekday_list,
             "skip_if_done": schedule.skip_if_done,
+            "weekly_report": schedule.weekly_report,
+            "weekly_report_day": schedule.weekly_report_day,
             "next_due_at": self.fields["next_due_at"].to_representation(schedule.next_due_at)
             if schedule.next_due_at
             else None,
@@ -69,7 +77,7 @@ class ReminderScheduleSerializer(serializers.Serializer):
 
 
 class ReminderScheduleView(APIView):
-    """Your reminder emails: whether, when, on which days, and whether to skip a day already done."""
+    """Your reminder emails: whether, when, on which days, whether to skip a day already done, and the weekly report."""
 
     serializer_class = ReminderScheduleSerializer
 
@@ -80,6 +88,8 @@ class ReminderScheduleView(APIView):
             "timezone": schedule.user.timezone,
             "weekdays": schedule.weekday_list,
             "skip_if_done": schedule.skip_if_done,
+            "weekly_report": schedule.weekly_report,
+            "weekly_report_day": schedule.weekly_report_day,
         }
 
     def _update(self, request, *, partial):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from routines.safety.flare import FLARE_PLAN
 
 from .. import progress
+from ..done_links import done_links
 from ..dose import routine_plans
 from ..models import Delivery
 from ..safety import WARNING_SIGNS_ITEM_TITLE, todays_safe_routines
@@ -78,6 +79,7 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
         plan = plans[user.pk]
         routine, why = plan.routine, plan.why
         week = weeks[user.pk]
+        minutes = _minutes(doses.get(user.pk), plan)
         contexts[delivery.pk] = {
             **links,
             "user": user,
@@ -97,8 +99,21 @@ def reminder_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
             "warning": plan.warning,
             "planned": plan.planned,
             "item_shows_tiers": bool(delivery.content_item and delivery.content_item.title == WARNING_SIGNS_ITEM_TITLE),
+            # "Done it? How is your back now?": one signed link per pain score, for the routine named above.
+            "done_links": done_links(
+                user_id=user.pk, date=todays[user.pk], routine=routine.slug, minutes=minutes, site_url=settings.SITE_URL
+            )
+            if routine is not None
+            else [],
         }
     return contexts
+
+
+def _minutes(dose_plan: dict | None, plan) -> int:
+    """The minutes the email gives for today's routine: the easing routine's shown steps, else with the doses."""
+    if plan.shown is not None and (plan.warning is not None or dose_plan is None):
+        return plan.shown.estimated_minutes
+    return dose_plan["estimated_minutes"] if dose_plan is not None else 0
 
 
 def reminder_email(delivery: Delivery, context: dict):

@@ -15,7 +15,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-from ..models import Delivery, DeliveryStatus, ReminderSchedule
+from ..models import Delivery, DeliveryKind, DeliveryStatus, ReminderSchedule
 from .slots import slots_to_record, zone_named
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,11 @@ def enqueue(delivery_ids) -> int:
     for start in range(0, len(ids), size):
         current_app.signature(SEND_TASK, args=[ids[start : start + size]]).delay()
     return -(-len(ids) // size)
+
+
+def _kinds(schedule: ReminderSchedule, slot: datetime.datetime, zone) -> list[str]:
+    """What the slot carries on its local weekday; a due slot set under other settings stays a reminder."""
+    return schedule.kinds_on(slot.astimezone(zone).weekday()) or [DeliveryKind.REMINDER]
 
 
 def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
@@ -55,20 +60,25 @@ def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
                 return queued
             slots, deliveries = {}, []
             for schedule in batch:
+                zone = zone_named(schedule.user.timezone)
                 slot, missed, schedule.next_due_at = slots_to_record(
-                    due=schedule.next_due_at,
-                    at=schedule.time,
-                    weekdays=schedule.weekdays,
-                    zone=zone_named(schedule.user.timezone),
-                    now=now,
+                    due=schedule.next_due_at, at=schedule.time, weekdays=schedule.slot_days, zone=zone, now=now
                 )
                 slots[schedule.user_id] = slot
-                deliveries.append(Delivery(user_id=schedule.user_id, slot_at=slot))
+                # A slot carries a reminder on a reminder day, the weekly report on its day, or both.
+                deliveries.extend(
+                    Delivery(user_id=schedule.user_id, slot_at=slot, kind=kind) for kind in _kinds(schedule, slot, zone)
+                )
                 deliveries.extend(
                     Delivery(
-                        user_id=schedule.user_id, slot_at=missed_slot, status=DeliveryStatus.SKIPPED, skip_reason=reason
+                        user_id=schedule.user_id,
+                        slot_at=missed_slot,
+                        kind=kind,
+                        status=DeliveryStatus.SKIPPED,
+                        skip_reason=reason,
                     )
                     for missed_slot, reason in missed
+                    for kind in _kinds(schedule, missed_slot, zone)
                 )
             ReminderSchedule.objects.bulk_update(batch, ["next_due_at"])
             # The unique (user, slot) constraint is the last line of defence.

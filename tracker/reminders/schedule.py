@@ -11,6 +11,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone as django_timezone
 
@@ -21,14 +22,15 @@ from .dispatcher import enqueue
 from .slots import ONE_SECOND, next_slot, zone_named
 
 TURNED_OFF = "Reminders were turned off before this one was sent."
+WEEKLY_TURNED_OFF = "The weekly report was turned off before this one was sent."
 
 
 def next_due_at(schedule: ReminderSchedule, *, after: datetime.datetime) -> datetime.datetime | None:
-    """When this schedule's next reminder is due, in UTC; None while reminders are off."""
-    if not schedule.enabled:
+    """When the next slot (a reminder, the weekly report or both) is due, in UTC; None while both are off."""
+    if not schedule.slot_days:
         return None
     zone = zone_named(schedule.user.timezone)
-    return next_slot(after=after, at=schedule.time, weekdays=schedule.weekdays, zone=zone)
+    return next_slot(after=after, at=schedule.time, weekdays=schedule.slot_days, zone=zone)
 
 
 def schedule_for(user) -> ReminderSchedule:
@@ -77,7 +79,7 @@ def _locked_schedule(user) -> ReminderSchedule | None:
 
 
 def _was_due_at(schedule: ReminderSchedule) -> datetime.datetime | None:
-    return schedule.next_due_at if schedule.enabled else None
+    return schedule.next_due_at if schedule.slot_days else None
 
 
 def _moved(schedule: ReminderSchedule, user, now: datetime.datetime, *, was_due_at) -> ReminderSchedule:
@@ -112,9 +114,16 @@ def schedule_update(
     timezone: str,
     weekdays,
     skip_if_done: bool,
+    weekly_report: bool | None = None,
+    weekly_report_day: int | None = None,
     now: datetime.datetime | None = None,
 ) -> ReminderSchedule:
-    """Change the user's reminders (and their one time zone); the next slot is recomputed."""
+    """Change the user's reminders (and their one time zone); the next slot is recomputed.
+
+    ``weekly_report`` and ``weekly_report_day`` (0 = Monday … 6 = Sunday): None keeps them as they are.
+    """
+    if weekly_report_day is not None and weekly_report_day not in range(7):
+        raise ValidationError({"weekly_report_day": ["Choose a day from 0 (Monday) to 6 (Sunday)."]})
     if timezone != user.timezone:  # a legacy zone a person already has may be kept
         validate_timezone(timezone)
     now = now or django_timezone.now()
@@ -127,6 +136,10 @@ def schedule_update(
     schedule.time = time
     schedule.weekdays = ReminderSchedule.mask_for(weekdays)
     schedule.skip_if_done = skip_if_done
+    if weekly_report is not None:
+        schedule.weekly_report = weekly_report
+    if weekly_report_day is not None:
+        schedule.weekly_report_day = weekly_report_day
     _moved(schedule, user, now, was_due_at=was_due_at).save()
     return schedule
 
@@ -145,20 +158,21 @@ def schedule_refresh(user, *, now: datetime.datetime | None = None) -> ReminderS
 
 @transaction.atomic
 def unsubscribe(*, user, now: datetime.datetime | None = None) -> bool:
-    """Turn the user's reminders off; True when they were on.
+    """Turn the user's reminders and weekly report off; True when either was on.
 
     A slot already due and not yet dispatched is recorded as skipped, not sent: the person
     asked for no more, and the slot is still accounted for.
     """
     schedule = _locked_schedule(user)
-    if schedule is None or not schedule.enabled:
+    if schedule is None or not schedule.slot_days:
         return False
     schedule.enabled = False
+    schedule.weekly_report = False
     # Its old due slot is owed, and recorded as skipped now that reminders are off.
     schedule.next_due_at = _next_due_keeping_owed(
         schedule, was_due_at=schedule.next_due_at, now=now or django_timezone.now()
     )
-    schedule.save(update_fields=["enabled", "next_due_at", "updated_at"])
+    schedule.save(update_fields=["enabled", "weekly_report", "next_due_at", "updated_at"])
     return True
 
 

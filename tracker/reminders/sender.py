@@ -24,10 +24,10 @@ from django.utils import timezone as django_timezone
 
 from backcare.accounts.verification import address_skip_reason
 
-from ..models import Delivery, DeliveryStatus, ReminderSchedule, Session
+from ..models import Delivery, DeliveryKind, DeliveryStatus, ReminderSchedule, Session
 from . import email
-from .content import reminder_contexts, reminder_email
-from .schedule import TURNED_OFF
+from .messages import delivery_contexts, delivery_email
+from .schedule import TURNED_OFF, WEEKLY_TURNED_OFF
 from .slots import local_day
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,9 @@ def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
         schedule = user.reminder_schedule
     except ReminderSchedule.DoesNotExist:
         schedule = None
+    if delivery.kind == DeliveryKind.WEEKLY_REPORT:
+        # The report is sent whether or not a session was logged that day.
+        return "" if schedule is not None and schedule.weekly_report else WEEKLY_TURNED_OFF
     if schedule is None or not schedule.enabled:
         return TURNED_OFF
     if schedule.skip_if_done and session_logged:
@@ -157,7 +160,7 @@ def _contexts(deliveries: list[Delivery]) -> dict[int, dict | Exception]:
     """Each delivery's email context, built for the whole batch; should that fail on one person's
     data, built one by one, so that the error stays with that person's delivery."""
     try:
-        return reminder_contexts(deliveries)
+        return delivery_contexts(deliveries)
     except DatabaseError:
         raise  # the task tries the batch again; nothing was claimed
     except Exception:
@@ -165,7 +168,7 @@ def _contexts(deliveries: list[Delivery]) -> dict[int, dict | Exception]:
     contexts = {}
     for delivery in deliveries:
         try:
-            contexts.update(reminder_contexts([delivery]))
+            contexts.update(delivery_contexts([delivery]))
         except DatabaseError:
             raise
         except Exception as exc:
@@ -177,7 +180,7 @@ def _send_one(delivery: Delivery, context: dict | Exception, outbox: email.Outbo
     try:
         if isinstance(context, Exception):
             raise context
-        message = reminder_email(delivery, context)
+        message = delivery_email(delivery, context)
     except Exception as exc:
         # Nothing reached the SMTP server: a plain failure, visible in the admin.
         logger.exception("reminder %s could not be rendered", delivery.pk)

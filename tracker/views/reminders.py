@@ -15,6 +15,15 @@ from ..reminders.schedule import schedule_for, schedule_update, unsubscribe, use
 from ..reminders.slots import WEEKDAYS
 
 RECENT_DELIVERIES = 5
+WEEKDAYS_LONG = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
 
 
 class ReminderForm(forms.Form):
@@ -35,6 +44,15 @@ class ReminderForm(forms.Form):
     )
     skip_if_done = forms.BooleanField(
         required=False, label="Skip the reminder on a day I have already logged a session"
+    )
+
+    weekly_report = forms.BooleanField(
+        required=False,
+        label="Email me a weekly report",
+        help_text="Your week beside the week before, at the time above, even with daily reminders off.",
+    )
+    weekly_report_day = forms.TypedChoiceField(
+        label="Weekly report day", choices=WEEKDAYS_LONG, coerce=int, required=False, empty_value=None
     )
 
     def __init__(self, *args, current_timezone: str, **kwargs):
@@ -61,6 +79,8 @@ def reminder_settings(request):
                 "timezone": user.timezone,
                 "weekdays": schedule.weekday_list,
                 "skip_if_done": schedule.skip_if_done,
+                "weekly_report": schedule.weekly_report,
+                "weekly_report_day": schedule.weekly_report_day,
             },
         )
     deliveries = user.reminder_deliveries.select_related("content_item")[:RECENT_DELIVERIES]
