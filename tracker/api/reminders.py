@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from backcare.accounts.timezones import validate_timezone
 from backcare.api import validation_errors_as_400
 
+from ..models import Channel
 from ..reminders.schedule import schedule_for, schedule_update
 
 
@@ -48,6 +49,12 @@ class ReminderScheduleSerializer(serializers.Serializer):
     )
     weekdays = WeekdaysField(help_text="0 = Monday … 6 = Sunday; empty means every day.")
     skip_if_done = serializers.BooleanField(help_text="No reminder on a local day with a session already logged.")
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices),
+        min_length=1,
+        max_length=len(Channel.values),
+        help_text="Where reminders go: email, push (this account's subscribed browsers), or both.",
+    )
     next_due_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -62,6 +69,7 @@ class ReminderScheduleSerializer(serializers.Serializer):
             "timezone": schedule.user.timezone,
             "weekdays": schedule.weekday_list,
             "skip_if_done": schedule.skip_if_done,
+            "channels": list(schedule.channels),
             "next_due_at": self.fields["next_due_at"].to_representation(schedule.next_due_at)
             if schedule.next_due_at
             else None,
@@ -69,7 +77,7 @@ class ReminderScheduleSerializer(serializers.Serializer):
 
 
 class ReminderScheduleView(APIView):
-    """Your reminder emails: whether, when, on which days, and whether to skip a day already done."""
+    """Your reminders: whether, when, on which days, by email or push, and whether to skip a day already done."""
 
     serializer_class = ReminderScheduleSerializer
 
@@ -80,6 +88,7 @@ class ReminderScheduleView(APIView):
             "timezone": schedule.user.timezone,
             "weekdays": schedule.weekday_list,
             "skip_if_done": schedule.skip_if_done,
+            "channels": list(schedule.channels),
         }
 
     def _update(self, request, *, partial):

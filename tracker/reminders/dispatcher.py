@@ -1,9 +1,10 @@
 """The dispatcher: run by beat at the start of every minute, it claims the due schedules, records one
 delivery per slot and queues the deliveries for sending, in batches.
 
-Never two deliveries for one slot: due schedules are claimed under a row lock (skipping
-rows another dispatcher holds), and a unique constraint allows one delivery per (user,
-slot). None lost: a delivery whose task message vanished is queued again by
+Never two deliveries for one slot and channel: due schedules are claimed under a row lock
+(skipping rows another dispatcher holds), and a unique constraint allows one delivery per
+(user, slot, kind, channel). A slot has a delivery on each of the schedule's channels (email,
+push), each sent, retried and recovered on its own. None lost: a delivery whose task message vanished is queued again by
 ``requeue_abandoned``; the sender's per-delivery claim makes a duplicate harmless.
 """
 
@@ -15,7 +16,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-from ..models import Delivery, DeliveryStatus, ReminderSchedule
+from ..models import Channel, Delivery, DeliveryStatus, ReminderSchedule
 from .slots import slots_to_record, zone_named
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,11 @@ def enqueue(delivery_ids) -> int:
     for start in range(0, len(ids), size):
         current_app.signature(SEND_TASK, args=[ids[start : start + size]]).delay()
     return -(-len(ids) // size)
+
+
+def channels_of(schedule: ReminderSchedule) -> list[str]:
+    """The channels a schedule's reminders go to, in a stable order; email when none is known."""
+    return [channel for channel in Channel.values if channel in (schedule.channels or [])] or [Channel.EMAIL]
 
 
 def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
@@ -63,15 +69,20 @@ def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
                     now=now,
                 )
                 slots[schedule.user_id] = slot
-                deliveries.append(Delivery(user_id=schedule.user_id, slot_at=slot))
-                deliveries.extend(
-                    Delivery(
-                        user_id=schedule.user_id, slot_at=missed_slot, status=DeliveryStatus.SKIPPED, skip_reason=reason
+                for channel in channels_of(schedule):
+                    deliveries.append(Delivery(user_id=schedule.user_id, slot_at=slot, channel=channel))
+                    deliveries.extend(
+                        Delivery(
+                            user_id=schedule.user_id,
+                            slot_at=missed_slot,
+                            channel=channel,
+                            status=DeliveryStatus.SKIPPED,
+                            skip_reason=reason,
+                        )
+                        for missed_slot, reason in missed
                     )
-                    for missed_slot, reason in missed
-                )
             ReminderSchedule.objects.bulk_update(batch, ["next_due_at"])
-            # The unique (user, slot) constraint is the last line of defence.
+            # The unique (user, slot, kind, channel) constraint is the last line of defence.
             Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
             ids = [
                 pk
