@@ -53,6 +53,7 @@ class ReminderScheduleSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Channel.choices),
         min_length=1,
         max_length=len(Channel.values),
+        required=False,  # added after PUT clients existed: left out, the current channels stay
         help_text="Where reminders go: email, push (this account's subscribed browsers), or both.",
     )
     next_due_at = serializers.DateTimeField(
