@@ -36,6 +36,11 @@ def b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+# A scripted answer: wait longer than the sender's PUSH_TIMEOUT, then refuse (the push is not delivered).
+HANG = 0
+HANG_SECONDS = 3
+
+
 class Browser:
     """One browser's push subscription: its own key pair and secret, an endpoint on the service."""
 
@@ -115,6 +120,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Encoding") != "aes128gcm" or not self.headers.get("TTL"):
             return self._refuse(400, "not an RFC 8291 push")
         status = self.server.next_answer(self.path)
+        if status == HANG:
+            time.sleep(HANG_SECONDS)
+            return self._refuse(503, "hung")
         if status >= 300:
             return self._refuse(status, "scripted")
         payload = browser.decrypt(body)  # raises, and so answers nothing, when not encrypted for this browser
