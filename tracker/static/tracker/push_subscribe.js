@@ -59,7 +59,13 @@
       say("This browser cannot receive push notifications; reminders still come by email if you choose it.");
       return;
     }
-    var ready = withTimeout(navigator.serviceWorker.ready, 10000, "The offline helper (service worker) is not running here.");
+    say("Checking this browser…");
+    // The site's service worker (/sw.js) carries the push handlers; registering it again is harmless.
+    var ready = navigator.serviceWorker.getRegistration("/").then(function (registration) {
+      return registration || navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    }).then(function () {
+      return withTimeout(navigator.serviceWorker.ready, 10000, "The site's service worker is not running in this browser.");
+    });
 
     ready.then(function (registration) { return registration.pushManager.getSubscription(); }).then(function (existing) {
       if (existing) {
