@@ -68,8 +68,9 @@ class Browser:
 class PushService(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, *, expected_key: str):
+    def __init__(self, *, expected_key: str, delay: float = 0.0):
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.delay = delay  # seconds before each answer, as a busy push service
         self.origin = f"http://127.0.0.1:{self.server_address[1]}"
         self.expected_key = expected_key
         self.browsers: dict[str, Browser] = {}
@@ -95,6 +96,10 @@ class PushService(ThreadingHTTPServer):
         with self.lock:
             return len(self.received)
 
+    def per_browser(self) -> collections.Counter:
+        with self.lock:
+            return collections.Counter(path for path, _ in self.received)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: PushService
@@ -111,6 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 (http.server's naming)
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.server.delay:
+            time.sleep(self.server.delay)
         why = self._vapid_problem()
         if why:
             return self._refuse(401, why)
@@ -153,8 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def push_service(*, expected_key: str):
-    server = PushService(expected_key=expected_key)
+def push_service(*, expected_key: str, delay: float = 0.0):
+    server = PushService(expected_key=expected_key, delay=delay)
     thread = threading.Thread(target=server.serve_forever, name="push-service", daemon=True)
     thread.start()
     try:
