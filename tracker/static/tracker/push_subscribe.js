@@ -60,12 +60,9 @@
       return;
     }
     say("Checking this browser…");
-    // The site's service worker (/sw.js) carries the push handlers; registering it again is harmless.
-    var ready = navigator.serviceWorker.getRegistration("/").then(function (registration) {
-      return registration || navigator.serviceWorker.register("/sw.js", { scope: "/" });
-    }).then(function () {
-      return withTimeout(navigator.serviceWorker.ready, 10000, "The site's service worker is not running in this browser.");
-    });
+    // The site's service worker (/sw.js, registered by app.js on every page) carries the push handlers.
+    var ready = withTimeout(navigator.serviceWorker.ready, 10000,
+      "The site's offline helper (service worker) is not running in this browser yet: reload the page.");
 
     ready.then(function (registration) { return registration.pushManager.getSubscription(); }).then(function (existing) {
       if (existing) {
