@@ -30,7 +30,7 @@ from django.utils import timezone as django_timezone
 
 from backcare.accounts.verification import address_skip_reason
 
-from ..models import Channel, Delivery, DeliveryStatus, PushSubscription, ReminderSchedule, Session
+from ..models import Channel, Delivery, DeliveryKind, DeliveryStatus, PushSubscription, ReminderSchedule, Session
 from . import email, push
 from .content import reminder_contexts, reminder_email, reminder_push
 from .schedule import TURNED_OFF
@@ -80,7 +80,8 @@ def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
         schedule = None
     if schedule is None or not schedule.enabled:
         return TURNED_OFF
-    if delivery.channel not in schedule.channels:
+    # A reminder goes on the channels the person chose (another kind, such as a weekly report, has its own).
+    if delivery.kind == DeliveryKind.REMINDER and delivery.channel not in schedule.channels:
         return f"{Channel(delivery.channel).label} reminders were turned off before this one was sent."
     if delivery.channel == Channel.PUSH and not push.enabled():
         return push.OFF_REASON
