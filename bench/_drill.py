@@ -5,6 +5,11 @@ The drills run the real thing: a Celery worker and beat as processes of their ow
 (tests/smtp_helpers.py) that records every message it accepts. Every 20th user has
 already logged a session today (the reminder is skipped), every 50th has an address
 the server refuses with 550 (the delivery fails); the others should get one email.
+
+With ``push`` (a push service of the tests' own, tests/push_helpers.py, on loopback too),
+every user's reminders also go by push to one subscribed browser: every 25th has no browser
+(the push is skipped), every 40th has a browser its push service calls gone (410: the push
+fails, the subscription is removed); the others' browsers should get one push.
 """
 
 import argparse
@@ -20,8 +25,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
+from tests.push_helpers import Browser
 from tests.smtp_helpers import NO_SUCH_USER, RecordingHandler
-from tracker.models import Delivery, DeliveryStatus, ReminderSchedule, Session
+from tracker.models import Delivery, DeliveryStatus, PushSubscription, ReminderSchedule, Session
 from tracker.reminders.slots import zone_named
 
 FINAL = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN]
@@ -29,6 +35,8 @@ PENDING = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING, DeliveryStatus.SENDIN
 SESSION_EVERY = 20
 BOUNCE_EVERY = 50
 BOUNCE_PREFIX = "bounce-"
+NO_BROWSER_EVERY = 25
+GONE_EVERY = 40
 ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"]
 # Short enough that the dispatcher's recovery runs within the drill; the send time limit
 # must stay below the recovery delay, as in production (900 s and 120 s).
@@ -111,8 +119,15 @@ def stop_by_itself(seconds: float) -> None:
     signal.alarm(int(seconds))
 
 
-def add_due_users(count: int) -> dict:
-    """``count`` users whose reminder is due now; returns {user id: the status expected}."""
+def push_env(service, vapid_private_key: str) -> dict:
+    """What the worker needs to push to the drill's push service."""
+    return {"VAPID_PRIVATE_KEY": vapid_private_key, "PUSH_ALLOWED_ORIGINS": service.origin, "PUSH_TIMEOUT": "5"}
+
+
+def add_due_users(count: int, *, push=None) -> dict:
+    """``count`` users whose reminder is due now; returns {(user id, channel): the status expected}.
+
+    With ``push`` (a PushService), each one's reminders go by email and push."""
     User = get_user_model()
     slot = timezone.now() - datetime.timedelta(seconds=30)
     User.objects.bulk_create(
@@ -129,21 +144,40 @@ def add_due_users(count: int) -> dict:
         batch_size=500,
     )
     users = list(User.objects.filter(username__startswith="drill").order_by("username"))
-    schedules, sessions, expected = [], [], {}
+    schedules, sessions, subscriptions, expected = [], [], [], {}
+    channels = ["email", "push"] if push is not None else ["email"]
     for n, user in enumerate(users):
         local = slot.astimezone(zone_named(user.timezone))
         # An hour before the slot, local time: the next slot after this one is a day away.
         at = (local - datetime.timedelta(hours=1)).time().replace(second=0, microsecond=0)
-        schedules.append(ReminderSchedule(user=user, enabled=True, time=at, skip_if_done=True, next_due_at=slot))
+        schedules.append(
+            ReminderSchedule(user=user, enabled=True, time=at, skip_if_done=True, next_due_at=slot, channels=channels)
+        )
         if n % SESSION_EVERY == 0:
             sessions.append(Session(user=user, date=local.date(), duration_minutes=10))
-            expected[user.pk] = DeliveryStatus.SKIPPED
+            expected[user.pk, "email"] = DeliveryStatus.SKIPPED
         elif user.email.startswith(BOUNCE_PREFIX):
-            expected[user.pk] = DeliveryStatus.FAILED
+            expected[user.pk, "email"] = DeliveryStatus.FAILED
         else:
-            expected[user.pk] = DeliveryStatus.SENT
+            expected[user.pk, "email"] = DeliveryStatus.SENT
+        if push is None:
+            continue
+        if n % NO_BROWSER_EVERY == 3:
+            expected[user.pk, "push"] = DeliveryStatus.SKIPPED
+            continue
+        browser = Browser(push)
+        browser.user_id = user.pk
+        subscriptions.append(PushSubscription(user=user, endpoint=browser.endpoint, **browser.subscription()["keys"]))
+        if n % SESSION_EVERY == 0:
+            expected[user.pk, "push"] = DeliveryStatus.SKIPPED
+        elif n % GONE_EVERY == 7:
+            push.answer(browser.path, 410)
+            expected[user.pk, "push"] = DeliveryStatus.FAILED
+        else:
+            expected[user.pk, "push"] = DeliveryStatus.SENT
     ReminderSchedule.objects.bulk_create(schedules, batch_size=500)
     Session.objects.bulk_create(sessions, batch_size=500)
+    PushSubscription.objects.bulk_create(subscriptions, batch_size=500)
     return expected
 
 
@@ -189,21 +223,28 @@ def mid_batch(counts: dict, users: int) -> bool:
     return any(counts[status] for status in PENDING) or sum(counts.values()) < users
 
 
-def wait_until_settled(users: int, *, handler, deadline: Deadline, quiet: float = 3.0) -> tuple[dict, bool]:
-    """Poll until every due slot has a final delivery and no email arrived for ``quiet`` seconds.
+def wait_until_settled(
+    deliveries: int, *, handler, deadline: Deadline, quiet: float = 3.0, push=None
+) -> tuple[dict, bool]:
+    """Poll until every due slot has a final delivery on each channel and no email nor push arrived for
+    ``quiet`` seconds.
 
     Returns (counts by status, settled in time).
     """
+
+    def arrived() -> int:
+        return handler.received() + (push.total() if push is not None else 0)
+
     shown_at = 0.0
     while True:
         counts = statuses()
         final = sum(counts[status] for status in FINAL)
-        if final >= users and not any(counts[status] for status in PENDING):
+        if final >= deliveries and not any(counts[status] for status in PENDING):
             # A late duplicate (a redelivered or requeued task) would arrive in this window.
-            received, still = handler.received(), time.monotonic() + quiet
-            while time.monotonic() < still and handler.received() == received:
+            received, still = arrived(), time.monotonic() + quiet
+            while time.monotonic() < still and arrived() == received:
                 time.sleep(0.1)
-            if handler.received() == received:
+            if arrived() == received:
                 return statuses(), True
             continue
         if deadline.left() <= 0:
@@ -214,15 +255,21 @@ def wait_until_settled(users: int, *, handler, deadline: Deadline, quiet: float 
         time.sleep(0.25)
 
 
-def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: Deadline, settled: bool, notes=()):
-    """Print the figures and the invariants as a table; returns True when every invariant holds."""
+def verdict(
+    *, title: str, expected: dict, handler, concurrency: int, deadline: Deadline, settled: bool, notes=(), push=None
+):
+    """Print the figures and the invariants as a table; returns True when every invariant holds.
+
+    ``expected``: {(user id, channel): status}; with ``push``, the push channel's own checks beside the email's.
+    """
     deliveries = list(Delivery.objects.select_related("user").order_by("user_id", "slot_at"))
     counts = collections.Counter(delivery.status for delivery in deliveries)
     per_address = handler.per_recipient()
-    per_user = collections.Counter(delivery.user_id for delivery in deliveries)
-    status_of = {delivery.user_id: delivery.status for delivery in deliveries}
-    emails_of = {delivery.user_id: per_address.get(delivery.user.email, 0) for delivery in deliveries}
-    known = {delivery.user.email for delivery in deliveries}
+    per_slot = collections.Counter((delivery.user_id, delivery.channel) for delivery in deliveries)
+    emails = [delivery for delivery in deliveries if delivery.channel == "email"]
+    status_of = {delivery.user_id: delivery.status for delivery in emails}
+    emails_of = {delivery.user_id: per_address.get(delivery.user.email, 0) for delivery in emails}
+    known = {delivery.user.email for delivery in emails}
 
     twice = [address for address, n in per_address.items() if n > 1]
     sent_without = [user for user, status in status_of.items() if status == DeliveryStatus.SENT and not emails_of[user]]
@@ -231,21 +278,22 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
         for user, status in status_of.items()
         if status in (DeliveryStatus.SKIPPED, DeliveryStatus.FAILED) and emails_of[user]
     ]
+    final_of = {(delivery.user_id, delivery.channel): delivery.status for delivery in deliveries}
     off_plan = [
-        user
-        for user, want in expected.items()
-        if status_of.get(user) not in (want, DeliveryStatus.UNCERTAIN) and status_of.get(user) in FINAL
+        key
+        for key, want in expected.items()
+        if final_of.get(key) not in (want, DeliveryStatus.UNCERTAIN) and final_of.get(key) in FINAL
     ]
     uncertain = counts[DeliveryStatus.UNCERTAIN]
     uncertain_mailed = sum(
         1 for user, status in status_of.items() if status == DeliveryStatus.UNCERTAIN and emails_of[user]
     )
-    not_final = len(expected) - sum(1 for user in expected if status_of.get(user) in FINAL)
+    not_final = len(expected) - sum(1 for key in expected if final_of.get(key) in FINAL)
 
     # (invariant, value, the most it may be)
     checks = [
-        ("due slots not final", not_final, 0),
-        ("users with more than one delivery", sum(1 for n in per_user.values() if n > 1), 0),
+        ("due slots not final (per channel)", not_final, 0),
+        ("users with more than one delivery per channel", sum(1 for n in per_slot.values() if n > 1), 0),
         ("users with more than one email", len(twice), 0),
         ("deliveries 'sent' whose user got no email", len(sent_without), 0),
         ("skipped/failed users who got an email", len(mailed_anyway), 0),
@@ -253,6 +301,10 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
         ("final status neither the planned one nor uncertain", len(off_plan), 0),
         ("uncertain deliveries (at most the concurrency)", uncertain, concurrency),
     ]
+    push_rows = []
+    if push is not None:
+        push_checks, push_rows = _push_checks(push, deliveries)
+        checks += push_checks
     ok = settled and all(value <= limit for _, value, limit in checks)
 
     planned = collections.Counter(expected.values())
@@ -261,7 +313,7 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
     for note in notes:
         print(f"   {note}")
     rows = [
-        ("users due", len(expected), ""),
+        ("slots due (users × channels)", len(expected), ""),
         ("  planned: sent / skipped / failed", "", " / ".join(str(planned[s]) for s in FINAL[:3])),
         ("deliveries", len(deliveries), ""),
     ]
@@ -271,6 +323,7 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
         ("  distinct recipients", len(per_address), ""),
         ("  uncertain deliveries whose email did arrive", uncertain_mailed, ""),
         ("refused by the SMTP server (550, the bounce addresses)", handler.refused, ""),
+        *push_rows,
         ("elapsed", f"{deadline.elapsed():.1f} s", "" if settled else f"NOT SETTLED within {deadline.seconds:.0f} s"),
     ]
     rows += [(name, value, f"{'ok' if value <= limit else 'FAIL'} (<= {limit})") for name, value, limit in checks]
@@ -281,8 +334,36 @@ def verdict(*, title: str, expected: dict, handler, concurrency: int, deadline: 
     if twice:
         print(f"   users with two emails: {twice[:10]}")
     if off_plan:
-        print(f"   off plan: {[(user, expected[user], status_of.get(user)) for user in off_plan[:10]]}")
+        print(f"   off plan: {[(key, expected[key], final_of.get(key)) for key in off_plan[:10]]}")
     return ok
+
+
+def _push_checks(push, deliveries) -> tuple[list, list]:
+    """(invariants, figures) of the push channel: one push per browser at most, and only for deliveries sent."""
+    per_browser = push.per_browser()
+    path_of = {browser.user_id: path for path, browser in push.browsers.items()}
+    gone = {push.browsers[path].endpoint for path, status, _ in push.refused if status == 410}
+    gone_left = PushSubscription.objects.filter(endpoint__in=gone).count()
+    pushes = [delivery for delivery in deliveries if delivery.channel == "push"]
+    pushes_of = {delivery.user_id: per_browser.get(path_of.get(delivery.user_id), 0) for delivery in pushes}
+    sent_without = [d for d in pushes if d.status == DeliveryStatus.SENT and not pushes_of[d.user_id]]
+    pushed_anyway = [
+        d for d in pushes if d.status in (DeliveryStatus.SKIPPED, DeliveryStatus.FAILED) and pushes_of[d.user_id]
+    ]
+    uncertain_pushed = sum(1 for d in pushes if d.status == DeliveryStatus.UNCERTAIN and pushes_of[d.user_id])
+    checks = [
+        ("browsers with more than one push", sum(1 for n in per_browser.values() if n > 1), 0),
+        ("push deliveries 'sent' whose browser got none", len(sent_without), 0),
+        ("skipped/failed push users whose browser got one", len(pushed_anyway), 0),
+        ("subscriptions answered 410 and still stored", gone_left, 0),
+    ]
+    figures = [
+        ("pushes received by the push service", sum(per_browser.values()), ""),
+        ("  distinct browsers", len(per_browser), ""),
+        ("  uncertain push deliveries whose push did arrive", uncertain_pushed, ""),
+        ("answered 410 (gone) by the push service", sum(1 for _, status, _ in push.refused if status == 410), ""),
+    ]
+    return checks, figures
 
 
 def requeued(processes) -> int:

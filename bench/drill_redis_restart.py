@@ -151,9 +151,9 @@ def main() -> int:
         time.sleep(args.down)
         server.start()
         print(f"  t={deadline.elapsed():6.1f} s  redis-server started again, empty")
-        mid_batch = _drill.mid_batch(at_stop, args.users)
+        mid_batch = _drill.mid_batch(at_stop, len(expected))
 
-        _, settled = _drill.wait_until_settled(args.users, handler=handler, deadline=deadline)
+        _, settled = _drill.wait_until_settled(len(expected), handler=handler, deadline=deadline)
         ok = _drill.verdict(
             title="Redis restarted mid-batch, queue lost",
             expected=expected,

@@ -293,6 +293,31 @@ def test_a_weekday_out_of_range_parses_into_field_messages(as_alice, api, models
     assert answer.additional_properties
 
 
+def test_a_browser_subscribes_to_push_with_the_servers_key_and_unsubscribes(as_alice, api, models):
+    from tests.tracker.test_push_api import browser_keys
+
+    key = api.v1_push_key_retrieve.sync(client=as_alice)
+    keys = browser_keys()
+    body = models.PushSubscriptionRequest(
+        endpoint="https://fcm.googleapis.com/fcm/send/alice-phone",
+        keys=models.PushKeysRequest(p256dh=keys["p256dh"], auth=keys["auth"]),
+    )
+    subscribed = api.v1_push_subscriptions_create.sync(client=as_alice, body=body)
+    gone = api.v1_push_subscriptions_destroy.sync_detailed(client=as_alice, id=subscribed.id)
+
+    assert isinstance(key, models.PushKey) and len(key.key) == 87
+    assert (type(subscribed), subscribed.keys.p256dh) == (models.PushSubscription, keys["p256dh"])
+    assert gone.status_code == 204
+
+
+def test_the_calendar_url_is_read_and_reset(as_alice, api, models):
+    read = api.v1_calendar_retrieve.sync(client=as_alice)
+    reset = api.v1_calendar_reset_create.sync(client=as_alice)
+
+    assert isinstance(read, models.CalendarFeed) and read.url.endswith(".ics")
+    assert reset.url != read.url
+
+
 # --- Export -------------------------------------------------------------------------------
 
 

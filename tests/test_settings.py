@@ -48,3 +48,33 @@ def test_local_settings_generate_a_random_secret_key_kept_beside_the_data(tmp_pa
     assert first.stdout.strip() == (tmp_path / "secret_key").read_text().strip()
     assert first.stdout == second.stdout
     assert len(first.stdout.strip()) >= 50
+
+
+def test_production_has_no_vapid_key_of_its_own_so_push_is_off_without_one(tmp_path):
+    code = "from tracker.reminders import push; print(push.enabled(), push.application_server_key())"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        "--settings=backcare.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        BACKCARE_VAR_DIR=str(tmp_path),
+        VAPID_PRIVATE_KEY="",
+    )
+
+    assert result.stdout.strip() == "False None", result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_production_refuses_a_vapid_key_without_a_real_mailto_subject():
+    result = manage(
+        "check",
+        "--settings=backcare.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        VAPID_PRIVATE_KEY="x" * 43,
+        VAPID_SUBJECT="https://backcare.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "VAPID_SUBJECT" in result.stderr

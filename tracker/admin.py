@@ -127,14 +127,15 @@ class ContentItemAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: every reminder slot and what became of it, so a failure is visible."""
 
-    list_display = ("slot_at", "user", "status", "attempts", "short_error", "skip_reason", "sent_at")
-    list_filter = ("status", ("slot_at", admin.DateFieldListFilter))
+    list_display = ("slot_at", "user", "channel", "status", "attempts", "short_error", "skip_reason", "sent_at")
+    list_filter = ("status", "channel", ("slot_at", admin.DateFieldListFilter))
     search_fields = ("user__username", "user__email")
     date_hierarchy = "slot_at"
     list_select_related = ("user",)
     readonly_fields = (
         "user",
         "slot_at",
+        "channel",
         "status",
         "attempts",
         "error",

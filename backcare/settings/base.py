@@ -172,6 +172,28 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Backcare <reminders@backcare.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Web push, the second reminder channel (tracker/reminders/push.py) -----------
+# The VAPID key pair that signs every push: from the environment at scale (the raw private
+# key, base64url, as ``vapid --gen`` or web-push libraries print it, or a PEM). Without it the
+# embedded run makes one on first use and keeps it in VAPID_KEY_FILE; production has no such
+# file, so there the push channel is off until VAPID_PRIVATE_KEY is set.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_KEY_FILE = None
+# Who the push services may contact about our pushes: a mailto: (Apple refuses pushes without one).
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:reminders@backcare.localhost")
+# The server POSTs to a subscription's endpoint, so only endpoints on these push services are
+# accepted (no request to an address a client chose). "https://*.host" allows its subdomains.
+PUSH_ALLOWED_ORIGINS = env.list(
+    "PUSH_ALLOWED_ORIGINS",
+    default=[
+        "https://fcm.googleapis.com",  # Chrome, Edge on Android, Opera
+        "https://updates.push.services.mozilla.com",  # Firefox
+        "https://web.push.apple.com",  # Safari
+        "https://*.notify.windows.com",  # Edge on Windows
+    ],
+)
+PUSH_TIMEOUT = env.float("PUSH_TIMEOUT", default=10.0)
+
 # --- Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = (

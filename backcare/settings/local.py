@@ -21,6 +21,9 @@ def _local_secret_key():
 
 
 DEBUG = env.bool("DEBUG", default=True)
+# The embedded run's VAPID key pair, made on first use (tracker/reminders/push.py) unless
+# VAPID_PRIVATE_KEY is set; never committed, never shared with another installation.
+VAPID_KEY_FILE = VAR_DIR / "vapid-private-key.pem"
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 # Serve static files straight from the apps: no collectstatic step for the local run.
 WHITENOISE_USE_FINDERS = True

@@ -1,7 +1,9 @@
 """Settings for a public deployment: every secret from the environment, HTTPS only."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, env
+from .base import REST_FRAMEWORK, VAPID_PRIVATE_KEY, VAPID_SUBJECT, env
 
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured when missing
 # Production runs behind a TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER below).
@@ -17,3 +19,9 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# No VAPID key of our making in production: without VAPID_PRIVATE_KEY the push channel is off
+# (the API and the reminders page say so). With it, a real mailto: subject is required.
+VAPID_KEY_FILE = None
+if VAPID_PRIVATE_KEY and (not VAPID_SUBJECT.startswith("mailto:") or VAPID_SUBJECT.endswith(".localhost")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: address people can write to.")

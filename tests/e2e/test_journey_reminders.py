@@ -66,7 +66,7 @@ def test_a_reminder_arrives_by_email_and_its_link_turns_reminders_off(alice, cel
     tab.arrived(reverse("tracker:reminders"), "reminders")
     assert "Reminders are off." in page.locator("p[role=status]").inner_text()
     due = a_minute_away(alice.local_now())
-    page.get_by_label("Email me a reminder").check()
+    page.get_by_label("Send me reminders").check()
     page.get_by_label("Time of day").fill(f"{due:%H:%M}")
     assert page.get_by_label("Time zone").input_value() == "Europe/Paris"
     page.get_by_role("button", name="Save reminders").click()
@@ -88,7 +88,7 @@ def test_a_reminder_arrives_by_email_and_its_link_turns_reminders_off(alice, cel
     page.get_by_role("main").get_by_role("link", name="Reminders").click()
     tab.arrived(reverse("tracker:reminders"), "reminders-off")
     assert "Reminders are off." in page.locator("p[role=status]").inner_text()
-    assert not page.get_by_label("Email me a reminder").is_checked()
+    assert not page.get_by_label("Send me reminders").is_checked()
 
     assert not ReminderSchedule.objects.get(user=alice).enabled
     assert Delivery.objects.get(user=alice).status == DeliveryStatus.SENT

@@ -11,7 +11,14 @@ from tracker.models import ReminderSchedule
 URL = reverse("api-reminders")
 # Friday 12 June 2026, 10:00 in Paris.
 NOW = datetime.datetime(2026, 6, 12, 8, 0, tzinfo=datetime.UTC)
-FULL = {"enabled": True, "time": "07:30", "timezone": "Europe/Paris", "weekdays": [0, 2, 4], "skip_if_done": True}
+FULL = {
+    "enabled": True,
+    "time": "07:30",
+    "timezone": "Europe/Paris",
+    "weekdays": [0, 2, 4],
+    "skip_if_done": True,
+    "channels": ["email"],
+}
 NO_WEEKLY_REPORT = {"weekly_report": False, "weekly_report_day": 6}
 
 
@@ -36,6 +43,7 @@ def test_the_first_read_creates_a_schedule_that_is_off(alice_api, alice):
         "skip_if_done": True,
         "weekly_report": False,
         "weekly_report_day": 6,
+        "channels": ["email"],
         "next_due_at": None,
     }
     assert ReminderSchedule.objects.filter(user=alice).exists()
@@ -81,6 +89,10 @@ def test_turning_reminders_off_clears_the_next_reminder(alice_api):
         ({"time": "7.30"}, "time"),
         ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
         ({"enabled": "perhaps"}, "enabled"),
+        ({"channels": []}, "channels"),
+        ({"channels": ["sms"]}, "channels"),
+        ({"channels": ["email", "email"]}, "channels"),
+        ({"channels": "email"}, "channels"),
     ],
 )
 def test_bad_input_answers_400_for_that_field_and_stores_nothing(alice_api, alice, change, field):
@@ -127,3 +139,16 @@ def test_changing_the_time_zone_on_the_profile_moves_the_next_reminder(alice_api
 
     # 07:30 in Tokyo (UTC+9) on 11 June is 22:30 UTC on 10 June.
     assert next_due.startswith("2026-06-10T22:30")
+
+
+def test_channels_can_be_push_alone_and_come_back_in_a_stable_order(alice_api, alice):
+    assert alice_api.patch(URL, {"channels": ["push"]}).data["channels"] == ["push"]
+    assert alice_api.patch(URL, {"channels": ["push", "email"]}).data["channels"] == ["email", "push"]
+    assert ReminderSchedule.objects.get(user=alice).channels == ["email", "push"]
+
+
+def test_push_cannot_be_chosen_when_the_server_has_no_vapid_key(alice_api, settings):
+    settings.VAPID_PRIVATE_KEY, settings.VAPID_KEY_FILE = "", None
+    response = alice_api.patch(URL, {"channels": ["email", "push"]})
+    assert response.status_code == 400
+    assert "no VAPID key" in response.data["channels"][0]

@@ -11,7 +11,7 @@ from tracker.reminders.schedule import schedule_update
 
 URL = reverse("tracker:reminders")
 NOW = datetime.datetime(2026, 6, 12, 8, 0, tzinfo=datetime.UTC)  # Friday, 10:00 in Paris
-FORM = {"enabled": "on", "time": "07:30", "weekdays": [], "skip_if_done": "on"}
+FORM = {"enabled": "on", "time": "07:30", "weekdays": [], "skip_if_done": "on", "channels": ["email"]}
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ API = reverse("api-reminders")
 PAGE = reverse("tracker:reminders")
 NOW = datetime.datetime(2026, 6, 12, 8, 0, tzinfo=datetime.UTC)  # Friday, 10:00 in Paris
 MONDAY_0730 = datetime.datetime(2026, 6, 15, 5, 30, tzinfo=datetime.UTC)
-FORM = {"time": "07:30", "timezone": "Europe/Paris", "skip_if_done": "on"}
+FORM = {"time": "07:30", "timezone": "Europe/Paris", "skip_if_done": "on", "channels": ["email"]}
 
 
 @pytest.fixture(autouse=True)

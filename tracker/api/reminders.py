@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from backcare.accounts.timezones import validate_timezone
 from backcare.api import validation_errors_as_400
 
+from ..models import Channel
 from ..reminders.schedule import schedule_for, schedule_update
 
 
@@ -54,6 +55,13 @@ class ReminderScheduleSerializer(serializers.Serializer):
     weekly_report_day = serializers.IntegerField(
         required=False, min_value=0, max_value=6, help_text="The weekly report's day: 0 = Monday … 6 = Sunday."
     )
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices),
+        min_length=1,
+        max_length=len(Channel.values),
+        required=False,  # added after PUT clients existed: left out, the current channels stay
+        help_text="Where reminders go: email, push (this account's subscribed browsers), or both.",
+    )
     next_due_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -70,6 +78,7 @@ class ReminderScheduleSerializer(serializers.Serializer):
             "skip_if_done": schedule.skip_if_done,
             "weekly_report": schedule.weekly_report,
             "weekly_report_day": schedule.weekly_report_day,
+            "channels": list(schedule.channels),
             "next_due_at": self.fields["next_due_at"].to_representation(schedule.next_due_at)
             if schedule.next_due_at
             else None,
@@ -77,7 +86,8 @@ class ReminderScheduleSerializer(serializers.Serializer):
 
 
 class ReminderScheduleView(APIView):
-    """Your reminder emails: whether, when, on which days, whether to skip a day already done, and the weekly report."""
+    """Your reminders: whether, when, on which days, by email or push, whether to skip a day already done,
+    and the weekly report."""
 
     serializer_class = ReminderScheduleSerializer
 
@@ -90,6 +100,7 @@ class ReminderScheduleView(APIView):
             "skip_if_done": schedule.skip_if_done,
             "weekly_report": schedule.weekly_report,
             "weekly_report_day": schedule.weekly_report_day,
+            "channels": list(schedule.channels),
         }
 
     def _update(self, request, *, partial):

@@ -1,4 +1,4 @@
-"""Reminder emails, one file per step, in the order data flows through them.
+"""Reminders by email and web push, one file per step, in the order data flows through them.
 
 - ``slots``: when a slot falls (pure: a local time, weekdays, a zoneinfo zone);
 - ``schedule``: what a person sets (times, days, time zone, unsubscribing), the one place
@@ -13,6 +13,9 @@
 - ``rotation``: which tip, testimonial or resource each person's next reminder carries;
 - ``email``: the channel, a leaf: a message from a template name and a context; send;
   read SMTP errors.
+- ``push``: the second channel, a leaf: the VAPID key pair, which subscriptions are accepted,
+  one web push sent and its answer read;
+- ``subscriptions``: the one place a browser's push subscription is added or removed.
 
 The Delivery lifecycle (claimable, claimed, sent, skipped, failed, uncertain) lives on the
 model and its queryset (``tracker.models``). The Celery tasks in ``tracker.tasks`` only

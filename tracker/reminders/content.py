@@ -8,6 +8,7 @@ the email channel from the ``tracker/emails/reminder`` templates.
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from routines.safety.flare import FLARE_PLAN
@@ -133,3 +134,25 @@ def reminder_email(delivery: Delivery, context: dict):
 def reminder_message(delivery: Delivery):
     """The reminder for one delivery on its own (the batch path does the same for many)."""
     return reminder_email(delivery, reminder_contexts([delivery])[delivery.pk])
+
+
+def reminder_push(delivery: Delivery, context: dict) -> dict:
+    """The push notification of one delivery, from the same context as its email: the email's subject as
+    the title (the one place that line is written), a short body, and where a tap leads."""
+    title = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
+    routine, warning = context["routine"], context["warning"]
+    if warning is not None:
+        body = warning.message
+    elif routine is not None:
+        body = f"Tap to start {routine.name} in the player."
+    elif context["why"] == "rest":
+        body = "Nothing planned today: rest, or go for an easy walk."
+    else:
+        body = "Tap to choose a routine."
+    return {
+        "title": title,
+        "body": body,
+        "url": context["player_url"] or context["catalog_url"],
+        # One notification per day on the device: a later one for the same day replaces it.
+        "tag": f"backcare-reminder-{context['today']:%Y-%m-%d}",
+    }

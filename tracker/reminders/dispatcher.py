@@ -1,9 +1,10 @@
 """The dispatcher: run by beat at the start of every minute, it claims the due schedules, records one
 delivery per slot and queues the deliveries for sending, in batches.
 
-Never two deliveries for one slot: due schedules are claimed under a row lock (skipping
-rows another dispatcher holds), and a unique constraint allows one delivery per (user,
-slot). None lost: a delivery whose task message vanished is queued again by
+Never two deliveries for one slot and channel: due schedules are claimed under a row lock
+(skipping rows another dispatcher holds), and a unique constraint allows one delivery per
+(user, slot, kind, channel). A slot has a delivery on each of the schedule's channels (email,
+push), each sent, retried and recovered on its own. None lost: a delivery whose task message vanished is queued again by
 ``requeue_abandoned``; the sender's per-delivery claim makes a duplicate harmless.
 """
 
@@ -15,7 +16,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-from ..models import Delivery, DeliveryKind, DeliveryStatus, ReminderSchedule
+from ..models import Channel, Delivery, DeliveryKind, DeliveryStatus, ReminderSchedule
 from .slots import slots_to_record, zone_named
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,19 @@ def enqueue(delivery_ids) -> int:
 def _kinds(schedule: ReminderSchedule, slot: datetime.datetime, zone) -> list[str]:
     """What the slot carries on its local weekday; a due slot set under other settings stays a reminder."""
     return schedule.kinds_on(slot.astimezone(zone).weekday()) or [DeliveryKind.REMINDER]
+
+
+def channels_of(schedule: ReminderSchedule) -> list[str]:
+    """The channels a schedule's reminders go to, in a stable order; email when none is known."""
+    return [channel for channel in Channel.values if channel in (schedule.channels or [])] or [Channel.EMAIL]
+
+
+def _kinds_and_channels(schedule: ReminderSchedule, slot: datetime.datetime, zone):
+    """(kind, channel) of each delivery a slot records: reminders on every chosen channel, the weekly
+    report by email only."""
+    for kind in _kinds(schedule, slot, zone):
+        for channel in channels_of(schedule) if kind == DeliveryKind.REMINDER else [Channel.EMAIL]:
+            yield kind, channel
 
 
 def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
@@ -65,23 +79,26 @@ def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
                     due=schedule.next_due_at, at=schedule.time, weekdays=schedule.slot_days, zone=zone, now=now
                 )
                 slots[schedule.user_id] = slot
-                # A slot carries a reminder on a reminder day, the weekly report on its day, or both.
+                # A slot carries a reminder on a reminder day (on each chosen channel), the weekly
+                # report on its day, or both.
                 deliveries.extend(
-                    Delivery(user_id=schedule.user_id, slot_at=slot, kind=kind) for kind in _kinds(schedule, slot, zone)
+                    Delivery(user_id=schedule.user_id, slot_at=slot, kind=kind, channel=channel)
+                    for kind, channel in _kinds_and_channels(schedule, slot, zone)
                 )
                 deliveries.extend(
                     Delivery(
                         user_id=schedule.user_id,
                         slot_at=missed_slot,
                         kind=kind,
+                        channel=channel,
                         status=DeliveryStatus.SKIPPED,
                         skip_reason=reason,
                     )
                     for missed_slot, reason in missed
-                    for kind in _kinds(schedule, missed_slot, zone)
+                    for kind, channel in _kinds_and_channels(schedule, missed_slot, zone)
                 )
             ReminderSchedule.objects.bulk_update(batch, ["next_due_at"])
-            # The unique (user, slot) constraint is the last line of defence.
+            # The unique (user, slot, kind, channel) constraint is the last line of defence.
             Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
             ids = [
                 pk

@@ -17,8 +17,9 @@ from django.utils import timezone as django_timezone
 
 from backcare.accounts.timezones import validate_timezone
 
-from ..models import Delivery, DeliveryStatus, ReminderSchedule
-from .dispatcher import enqueue
+from ..models import Channel, Delivery, DeliveryStatus, ReminderSchedule
+from . import push
+from .dispatcher import channels_of, enqueue
 from .slots import ONE_SECOND, next_slot, zone_named
 
 TURNED_OFF = "Reminders were turned off before this one was sent."
@@ -33,6 +34,24 @@ def next_due_at(schedule: ReminderSchedule, *, after: datetime.datetime) -> date
     return next_slot(after=after, at=schedule.time, weekdays=schedule.slot_days, zone=zone)
 
 
+def validate_channels(channels, *, current=()) -> list[str]:
+    """The channels in their stable order; at least one, each known, push added only when this server can push
+    (kept when it was already there: the sender then skips its deliveries, saying why)."""
+    if not isinstance(channels, list | tuple) or any(not isinstance(channel, str) for channel in channels):
+        raise ValidationError({"channels": ["A list of channels: email, push."]})
+    if len(set(channels)) != len(channels):
+        raise ValidationError({"channels": ["Each channel at most once."]})
+    unknown = sorted(set(channels) - set(Channel.values))
+    if unknown:
+        raise ValidationError({"channels": [f"Unknown channel: {', '.join(unknown)}. Choose email, push or both."]})
+    if not channels:
+        # Reminders with nowhere to go would be "on" and never arrive: turning them off says that.
+        raise ValidationError({"channels": ["Choose at least one channel, or turn reminders off."]})
+    if Channel.PUSH in channels and Channel.PUSH not in current and not push.enabled():
+        raise ValidationError({"channels": [push.OFF_REASON]})
+    return [channel for channel in Channel.values if channel in channels]
+
+
 def schedule_for(user) -> ReminderSchedule:
     """The user's schedule, created (off) on first access."""
     schedule, _ = ReminderSchedule.objects.select_related("user").get_or_create(user=user)
@@ -41,13 +60,26 @@ def schedule_for(user) -> ReminderSchedule:
 
 def _record_owed_slot(schedule: ReminderSchedule, slot: datetime.datetime) -> None:
     """Record a slot that fell due under settings that are now gone, as the dispatcher would have."""
+    channels = channels_of(schedule)
     if not schedule.enabled:
         Delivery.objects.bulk_create(
-            [Delivery(user_id=schedule.user_id, slot_at=slot, status=DeliveryStatus.SKIPPED, skip_reason=TURNED_OFF)],
+            [
+                Delivery(
+                    user_id=schedule.user_id,
+                    slot_at=slot,
+                    channel=channel,
+                    status=DeliveryStatus.SKIPPED,
+                    skip_reason=TURNED_OFF,
+                )
+                for channel in channels
+            ],
             ignore_conflicts=True,
         )
         return
-    Delivery.objects.bulk_create([Delivery(user_id=schedule.user_id, slot_at=slot)], ignore_conflicts=True)
+    Delivery.objects.bulk_create(
+        [Delivery(user_id=schedule.user_id, slot_at=slot, channel=channel) for channel in channels],
+        ignore_conflicts=True,
+    )
     ids = list(
         Delivery.objects.filter(user_id=schedule.user_id, slot_at=slot, status=DeliveryStatus.QUEUED).values_list(
             "pk", flat=True
@@ -116,16 +148,20 @@ def schedule_update(
     skip_if_done: bool,
     weekly_report: bool | None = None,
     weekly_report_day: int | None = None,
+    channels=None,
     now: datetime.datetime | None = None,
 ) -> ReminderSchedule:
     """Change the user's reminders (and their one time zone); the next slot is recomputed.
 
     ``weekly_report`` and ``weekly_report_day`` (0 = Monday … 6 = Sunday): None keeps them as they are.
+    ``channels``: where they go (email, push); None keeps the current ones.
     """
     if weekly_report_day is not None and weekly_report_day not in range(7):
         raise ValidationError({"weekly_report_day": ["Choose a day from 0 (Monday) to 6 (Sunday)."]})
     if timezone != user.timezone:  # a legacy zone a person already has may be kept
         validate_timezone(timezone)
+    if channels is not None:
+        channels = validate_channels(channels, current=schedule_for(user).channels)
     now = now or django_timezone.now()
     schedule_for(user)
     if user.timezone != timezone:
@@ -140,6 +176,8 @@ def schedule_update(
         schedule.weekly_report = weekly_report
     if weekly_report_day is not None:
         schedule.weekly_report_day = weekly_report_day
+    if channels is not None:
+        schedule.channels = channels
     _moved(schedule, user, now, was_due_at=was_due_at).save()
     return schedule
 

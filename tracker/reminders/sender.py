@@ -11,6 +11,12 @@ conditional UPDATE, hand it to the SMTP server, and record the answer. So:
   again;
 - a transient SMTP error (4xx, a dropped connection) marks that delivery for a retry and the
   batch goes on; a permanent one (5xx) fails that delivery alone.
+
+Push deliveries (``channel="push"``) go the same way, claimed the same, with the push channel
+(``push.py``) as transport: one POST to each of the person's subscriptions. A delivery counts as
+sent when one push service took it; it is retried only while none has (429, 5xx, no answer), so
+no browser gets it twice. A subscription its push service calls gone (404/410) is deleted, and
+the delivery's error says so.
 """
 
 import dataclasses
@@ -24,8 +30,9 @@ from django.utils import timezone as django_timezone
 
 from backcare.accounts.verification import address_skip_reason
 
-from ..models import Delivery, DeliveryKind, DeliveryStatus, ReminderSchedule, Session
-from . import email
+from ..models import Channel, Delivery, DeliveryKind, DeliveryStatus, PushSubscription, ReminderSchedule, Session
+from . import email, push
+from .content import reminder_push
 from .messages import delivery_contexts, delivery_email
 from .schedule import TURNED_OFF, WEEKLY_TURNED_OFF
 from .slots import local_day
@@ -64,7 +71,9 @@ def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
     user = delivery.user
     if not user.is_active:
         return "The account is inactive."
-    if address_reason := address_skip_reason(user):
+    # An unconfirmed address stops email only: a push goes to a browser the person subscribed
+    # while signed in, so it reaches no one else.
+    if delivery.channel == Channel.EMAIL and (address_reason := address_skip_reason(user)):
         return address_reason
     try:
         schedule = user.reminder_schedule
@@ -75,6 +84,11 @@ def skip_reason(delivery: Delivery, *, session_logged: bool) -> str:
         return "" if schedule is not None and schedule.weekly_report else WEEKLY_TURNED_OFF
     if schedule is None or not schedule.enabled:
         return TURNED_OFF
+    # A reminder goes on the channels the person chose (another kind, such as a weekly report, has its own).
+    if delivery.kind == DeliveryKind.REMINDER and delivery.channel not in schedule.channels:
+        return f"{Channel(delivery.channel).label} reminders were turned off before this one was sent."
+    if delivery.channel == Channel.PUSH and not push.enabled():
+        return push.OFF_REASON
     if schedule.skip_if_done and session_logged:
         return f"A session was already logged on {local_day(delivery.slot_at, user.timezone):%Y-%m-%d}."
     return ""
@@ -107,11 +121,12 @@ def _settled_elsewhere(delivery_ids, now: datetime.datetime) -> dict[int, str]:
 
 
 def _retry_or_fail(delivery: Delivery, kind: str, error: str) -> tuple[str, str]:
-    """(status, error to record) after an unsuccessful SMTP transaction; the claim counted the attempt."""
+    """(status, error to record) after an unsuccessful SMTP transaction or push; the claim counted the attempt."""
     attempts = delivery.attempts + 1
-    if kind == email.TRANSIENT and attempts < settings.REMINDER_MAX_ATTEMPTS:
+    transient = kind in (email.TRANSIENT, push.TRANSIENT)
+    if transient and attempts < settings.REMINDER_MAX_ATTEMPTS:
         return DeliveryStatus.RETRYING, error
-    if kind == email.TRANSIENT:
+    if transient:
         return DeliveryStatus.FAILED, f"Gave up after {attempts} attempts: {error}"
     return DeliveryStatus.FAILED, error
 
@@ -146,14 +161,39 @@ def send_batch(*, delivery_ids, deadline: float | None = None) -> BatchResult:
         else:
             result.outcomes[delivery.pk] = "in progress"
 
+    subscriptions = _subscriptions([delivery for delivery in to_send if delivery.channel == Channel.PUSH])
+    for delivery in [delivery for delivery in to_send if delivery.channel == Channel.PUSH]:
+        if subscriptions.get(delivery.user_id):
+            continue
+        to_send.remove(delivery)
+        reason = "No browser is subscribed to push notifications."
+        settled = Delivery.objects.settle_unsent(
+            delivery.pk, now=now, status=DeliveryStatus.SKIPPED, skip_reason=reason
+        )
+        result.outcomes[delivery.pk] = "skipped" if settled else "in progress"
+
     contexts = _contexts(to_send)
     with email.Outbox() as outbox:
         for delivery in to_send:
             if deadline is not None and time.monotonic() >= deadline:
                 result.outcomes[delivery.pk] = "postponed"
+            elif delivery.channel == Channel.PUSH:
+                result.outcomes[delivery.pk] = _push_one(
+                    delivery, contexts[delivery.pk], subscriptions[delivery.user_id]
+                )
             else:
                 result.outcomes[delivery.pk] = _send_one(delivery, contexts[delivery.pk], outbox)
     return result
+
+
+def _subscriptions(deliveries: list[Delivery]) -> dict[int, list[PushSubscription]]:
+    """{user id: their push subscriptions, oldest first}, in one query."""
+    found: dict[int, list[PushSubscription]] = {}
+    if deliveries:
+        users = {delivery.user_id for delivery in deliveries}
+        for subscription in PushSubscription.objects.filter(user_id__in=users).order_by("pk"):
+            found.setdefault(subscription.user_id, []).append(subscription)
+    return found
 
 
 def _contexts(deliveries: list[Delivery]) -> dict[int, dict | Exception]:
@@ -205,3 +245,50 @@ def _send_one(delivery: Delivery, context: dict | Exception, outbox: email.Outbo
     now = django_timezone.now()
     Delivery.objects.record(delivery.pk, now=now, status=DeliveryStatus.SENT, sent_at=now, error="")
     return "sent"
+
+
+def _push_one(delivery: Delivery, context: dict | Exception, subscriptions: list[PushSubscription]) -> str:
+    """Claim a push delivery, push it to each of the person's browsers, record what came of it."""
+    try:
+        if isinstance(context, Exception):
+            raise context
+        payload = reminder_push(delivery, context)
+    except Exception as exc:
+        logger.exception("push reminder %s could not be rendered", delivery.pk)
+        error = f"Could not render the notification: {exc!r}"
+        settled = Delivery.objects.settle_unsent(
+            delivery.pk, now=django_timezone.now(), status=DeliveryStatus.FAILED, error=error
+        )
+        return "failed" if settled else "in progress"
+    if not Delivery.objects.claim(delivery.pk, now=django_timezone.now()):
+        return "in progress"
+    accepted, notes, transient = 0, [], False
+    for subscription in subscriptions:
+        try:
+            push.send(
+                endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth, payload=payload
+            )
+        except push.PushError as exc:
+            if exc.kind == push.GONE:
+                # The browser unsubscribed or the subscription expired: pushing there again is pointless.
+                PushSubscription.objects.filter(pk=subscription.pk).delete()
+                logger.warning(
+                    "push subscription %s of user %s is gone (%s); removed", subscription.pk, delivery.user_id, exc
+                )
+                notes.append(f"Subscription {subscription.pk} is gone ({exc}); removed.")
+            else:
+                transient = transient or exc.kind == push.TRANSIENT
+                notes.append(f"Subscription {subscription.pk}: {exc}")
+        else:
+            accepted += 1
+    now = django_timezone.now()
+    error = " ".join(notes)
+    if accepted:
+        # Sent: trying the others again would push it twice to the browsers that have it.
+        Delivery.objects.record(delivery.pk, now=now, status=DeliveryStatus.SENT, sent_at=now, error=error)
+        return "sent"
+    status, error = _retry_or_fail(delivery, push.TRANSIENT if transient else push.PERMANENT, error)
+    Delivery.objects.record(delivery.pk, now=now, status=status, error=error)
+    if status == DeliveryStatus.FAILED:
+        logger.warning("push reminder %s failed: %s", delivery.pk, error)
+    return status

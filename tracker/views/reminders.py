@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.cache import never_cache
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from backcare.accounts.forms import timezone_field
 
+from ..models import Channel
+from ..reminders import push
 from ..reminders.schedule import schedule_for, schedule_update, unsubscribe, user_for_unsubscribe_token
 from ..reminders.slots import WEEKDAYS
 
@@ -27,7 +30,14 @@ WEEKDAYS_LONG = [
 
 
 class ReminderForm(forms.Form):
-    enabled = forms.BooleanField(required=False, label="Email me a reminder")
+    enabled = forms.BooleanField(required=False, label="Send me reminders")
+    channels = forms.MultipleChoiceField(
+        label="Send them by",
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose email, push notification or both."},
+        help_text="Push notifications go to the browsers you subscribe below.",
+    )
     time = forms.TimeField(
         label="Time of day",
         input_formats=["%H:%M", "%H:%M:%S"],
@@ -67,9 +77,13 @@ def reminder_settings(request):
     if request.method == "POST":
         form = ReminderForm(request.POST, current_timezone=user.timezone)
         if form.is_valid():
-            schedule_update(user=user, **form.cleaned_data)
-            messages.success(request, "Reminder settings saved.")
-            return redirect("tracker:reminders")
+            try:
+                schedule_update(user=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Reminder settings saved.")
+                return redirect("tracker:reminders")
     else:
         form = ReminderForm(
             current_timezone=user.timezone,
@@ -81,10 +95,19 @@ def reminder_settings(request):
                 "skip_if_done": schedule.skip_if_done,
                 "weekly_report": schedule.weekly_report,
                 "weekly_report_day": schedule.weekly_report_day,
+                "channels": schedule.channels,
             },
         )
     deliveries = user.reminder_deliveries.select_related("content_item")[:RECENT_DELIVERIES]
-    return render(request, "tracker/reminders.html", {"form": form, "schedule": schedule, "deliveries": deliveries})
+    context = {
+        "form": form,
+        "schedule": schedule,
+        "deliveries": deliveries,
+        "push_key": push.application_server_key(),
+        "push_off_reason": push.OFF_REASON,
+        "subscribed_browsers": user.push_subscriptions.count(),
+    }
+    return render(request, "tracker/reminders.html", context)
 
 
 @never_cache

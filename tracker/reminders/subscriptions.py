@@ -1,0 +1,33 @@
+"""The browsers a person has subscribed to push reminders: the one place a subscription is added or removed.
+
+A browser's endpoint is unique: the same browser subscribing again (new keys, or another person
+signed in on it) updates its one row, so that it never gets a push twice, nor the previous
+person's reminders.
+"""
+
+from django.core.exceptions import ValidationError
+
+from ..models import PushSubscription
+from . import push
+
+MAX_ENDPOINT_LENGTH = PushSubscription._meta.get_field("endpoint").max_length
+
+
+def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str) -> tuple[PushSubscription, bool]:
+    """(the subscription, created) for a browser's ``{"endpoint", "keys": {"p256dh", "auth"}}``;
+    ValidationError, and nothing stored, when the endpoint is not on an allowed push service or a key is malformed."""
+    errors = push.key_errors(p256dh=p256dh, auth=auth)
+    if not isinstance(endpoint, str) or len(endpoint) > MAX_ENDPOINT_LENGTH or not push.endpoint_allowed(endpoint):
+        errors["endpoint"] = "Not the endpoint of a push service this server sends to."
+    if not push.enabled():
+        errors["endpoint"] = push.OFF_REASON
+    if errors:
+        raise ValidationError({field: [message] for field, message in errors.items()})
+    subscription, created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
+    )
+    return subscription, created
+
+
+def push_unsubscribe(*, subscription: PushSubscription) -> None:
+    subscription.delete()
