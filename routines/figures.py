@@ -42,6 +42,8 @@ LENGTHS = {
 }
 WIDTHS = {"trunk": 19, "upper_arm": 9, "forearm": 8, "thigh": 12, "shin": 10, "foot": 7}
 HEAD_RADIUS = 11.5
+# How much wider than its fill the outline of a far limb is drawn (1.5 on each side).
+FAR_EDGE = 3
 # In the front view the hips and shoulders sit apart; in the side view they line up.
 HIP_OFFSET = {"side": 0, "front": 8}
 SHOULDER_OFFSET = {"side": 0, "front": 15}
@@ -225,9 +227,12 @@ def _mark(view: str, muscle: str, segment: str, side_sign: int) -> str:
     )
 
 
-def _limb(side, parts, angles, positions, motion: _Motion, view: str, marks) -> str:
-    """A chain of segments (thigh, shin, foot or upper arm, forearm), each rotating at its joint."""
-    css = "fig-near" if side == "near" else "fig-far"
+def _limb(side, parts, angles, positions, motion: _Motion, view: str, marks, edge: bool = False) -> str:
+    """A chain of segments (thigh, shin, foot or upper arm, forearm), each rotating at its joint.
+    ``edge`` draws the chain wider in the edge colour, to go under a far limb: its pale fill stays
+    behind the body, and its outline stands out from the background in light and dark mode."""
+    css = "fig-far-edge" if edge else "fig-near" if side == "near" else "fig-far"
+    widen = FAR_EDGE if edge else 0
     side_sign = 1 if side == "near" else -1
     parent_values = [position["trunk"] for position in angles]
     opened = 0
@@ -239,8 +244,8 @@ def _limb(side, parts, angles, positions, motion: _Motion, view: str, marks) -> 
         out.append(motion.rotate([-value for value in values]))
         opened += 1
         lengths = [LENGTHS[part] * position.get(f"{key}_scale", 1) for position in positions]
-        out.append(motion.length(lengths, css, WIDTHS[part]))
-        if part == "thigh":
+        out.append(motion.length(lengths, css, WIDTHS[part] + widen))
+        if part == "thigh" and not edge:
             out.extend(_mark(view, muscle, "thigh", side_sign) for muscle in marks.get(side, ()))
         if index < len(parts) - 1:
             out.append(motion.translate([(0, length) for length in lengths]))
@@ -280,12 +285,12 @@ def _body(positions: list[dict], view: str, motion: _Motion, marks: dict, spine=
     def at(x, y, inner):
         return f'<g transform="translate({_n(x)} {_n(y)})">{inner}</g>'
 
-    legs = {
-        side: _limb(side, ["thigh", "shin", "foot"], angles, positions, motion, view, marks) for side in ("near", "far")
-    }
-    arms = {
-        side: _limb(side, ["upper_arm", "forearm"], angles, positions, motion, view, marks) for side in ("near", "far")
-    }
+    def limb(side, parts):
+        drawn = _limb(side, parts, angles, positions, motion, view, marks)
+        return drawn if side == "near" else _limb(side, parts, angles, positions, motion, view, marks, True) + drawn
+
+    legs = {side: limb(side, ["thigh", "shin", "foot"]) for side in ("near", "far")}
+    arms = {side: limb(side, ["upper_arm", "forearm"]) for side in ("near", "far")}
     head_values = [-(position["head"] - position["trunk"]) for position in angles]
     head = motion.rotate(head_values) + f'<circle class="fig-head" cy="{_n(LENGTHS["head"])}" r="{HEAD_RADIUS}"/></g>'
     trunk_marks = "".join(
