@@ -455,11 +455,20 @@ def _document(
     )
 
 
+def moving_entry(entry: dict) -> dict:
+    """What the end panel and the moving figure are drawn from: the exercise's own pose data, or its
+    ``end_view`` when the movement shows from another side than the start position does (child's
+    pose: kneeling and folded forward shows from the side, the hands walking to one side from above)."""
+    return {**entry, **entry["end_view"]} if "end_view" in entry else entry
+
+
 def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
     """Start and end side by side: the figure of an exercise."""
-    start, end = entry["start"], entry["end"]
+    moving = moving_entry(entry)
+    start, end = entry["start"], moving["end"]
     still = _Motion(animate=False, seconds=0, key_times="")
-    top, bottom = _extent(entry, [start, end])
+    extents = [_extent(entry, [start]), _extent(moving, [end])]
+    top, bottom = min(top for top, _ in extents), max(bottom for _, bottom in extents)
     gap = 12
     width = 2 * PANEL_WIDTH + gap
     height = bottom - top + CAPTION_HEIGHT
@@ -470,7 +479,7 @@ def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
         _panel(entry, [start], still, top, entry.get("start_caption", "Start"))
         + divider
         + f'<g transform="translate({PANEL_WIDTH + gap} 0)">'
-        + _panel(entry, [end], still, top, entry.get("end_caption", "End"), entry.get("arrow"))
+        + _panel(moving, [end], still, top, moving.get("end_caption", "End"), moving.get("arrow"))
         + "</g>"
     )
     description = f"{entry['describe_start']} {entry['describe_end']}"
@@ -486,6 +495,7 @@ def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
 
 def motion_figure(entry: dict, *, name: str, stylesheet: str) -> str:
     """One panel moving from the start to the end position, staying, and coming back."""
+    entry = moving_entry(entry)
     seconds = entry.get("seconds", 6)
     motion = _Motion(animate=True, seconds=seconds, key_times="0;0.3;0.75;1")
     positions = [entry["start"], entry["end"], entry["end"], entry["start"]]
