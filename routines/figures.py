@@ -12,7 +12,10 @@ Each exercise gets two files, written by ``manage.py draw_figures`` and committe
 ``<slug>-motion.svg`` (one panel moving from the start to the end position and back, with
 SMIL, which the guided player shows; it stands still for people who ask for reduced motion,
 as the player then shows the first file instead). The segments are nested groups that rotate
-at their joints, so the motion is the body moving, not one picture fading into another.
+at their joints, so the motion is the body moving, not one picture fading into another. When
+the movement shows from another side than the start position (child's pose: kneeling and folded
+forward from the side, the hands walking to one side from above), the pose data's ``end_view``
+draws the end panel and the moving figure from that side, the start panel keeping its own.
 """
 
 import functools
