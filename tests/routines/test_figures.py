@@ -162,3 +162,19 @@ def test_every_part_of_a_figure_stands_out_from_the_page_in_light_and_dark_mode(
         if contrast(figure[scheme][name], page[scheme][background]) < 3
     ]
     assert faint == []
+
+
+def test_every_joint_of_a_moving_figure_turns_the_short_way():
+    """An arm raised overhead that ends leaning over goes over the head, not down and round through
+    the body: no joint turns half a turn or more between two key positions."""
+    long_way = []
+    for slug, entry in figures.load_poses().items():
+        if slug == "pelvis":
+            continue
+        moving = parse(figures.motion_figure(entry, name=slug, stylesheet=""))
+        for node in moving.iter(f"{SVG}animateTransform"):
+            if node.get("type") == "rotate":
+                angles = [float(value) for value in node.get("values").split(";")]
+                if max(angles) - min(angles) >= 180:
+                    long_way.append((slug, angles))
+    assert long_way == []
