@@ -178,3 +178,14 @@ def test_every_joint_of_a_moving_figure_turns_the_short_way():
                 if max(angles) - min(angles) >= 180:
                     long_way.append((slug, angles))
     assert long_way == []
+
+
+def test_a_figure_highlights_the_muscles_its_exercise_works_and_no_other():
+    poses = figures.load_poses()
+    differ = {}
+    for exercise in read_catalog()["exercises"]:
+        entry = poses[exercise["slug"]]
+        marked = set(entry.get("mark", [])) | set(entry.get("mark_far", []))
+        if marked != set(exercise["muscles"]):
+            differ[exercise["slug"]] = (sorted(marked), sorted(exercise["muscles"]))
+    assert differ == {}
