@@ -12,7 +12,10 @@ Each exercise gets two files, written by ``manage.py draw_figures`` and committe
 ``<slug>-motion.svg`` (one panel moving from the start to the end position and back, with
 SMIL, which the guided player shows; it stands still for people who ask for reduced motion,
 as the player then shows the first file instead). The segments are nested groups that rotate
-at their joints, so the motion is the body moving, not one picture fading into another.
+at their joints, so the motion is the body moving, not one picture fading into another. When
+the movement shows from another side than the start position (child's pose: kneeling and folded
+forward from the side, the hands walking to one side from above), the pose data's ``end_view``
+draws the end panel and the moving figure from that side, the start panel keeping its own.
 """
 
 import functools
@@ -42,6 +45,8 @@ LENGTHS = {
 }
 WIDTHS = {"trunk": 19, "upper_arm": 9, "forearm": 8, "thigh": 12, "shin": 10, "foot": 7}
 HEAD_RADIUS = 11.5
+# How much wider than its fill the outline of a far limb is drawn (1.5 on each side).
+FAR_EDGE = 3
 # In the front view the hips and shoulders sit apart; in the side view they line up.
 HIP_OFFSET = {"side": 0, "front": 8}
 SHOULDER_OFFSET = {"side": 0, "front": 15}
@@ -225,9 +230,12 @@ def _mark(view: str, muscle: str, segment: str, side_sign: int) -> str:
     )
 
 
-def _limb(side, parts, angles, positions, motion: _Motion, view: str, marks) -> str:
-    """A chain of segments (thigh, shin, foot or upper arm, forearm), each rotating at its joint."""
-    css = "fig-near" if side == "near" else "fig-far"
+def _limb(side, parts, angles, positions, motion: _Motion, view: str, marks, edge: bool = False) -> str:
+    """A chain of segments (thigh, shin, foot or upper arm, forearm), each rotating at its joint.
+    ``edge`` draws the chain wider in the edge colour, to go under a far limb: its pale fill stays
+    behind the body, and its outline stands out from the background in light and dark mode."""
+    css = "fig-far-edge" if edge else "fig-near" if side == "near" else "fig-far"
+    widen = FAR_EDGE if edge else 0
     side_sign = 1 if side == "near" else -1
     parent_values = [position["trunk"] for position in angles]
     opened = 0
@@ -239,8 +247,8 @@ def _limb(side, parts, angles, positions, motion: _Motion, view: str, marks) -> 
         out.append(motion.rotate([-value for value in values]))
         opened += 1
         lengths = [LENGTHS[part] * position.get(f"{key}_scale", 1) for position in positions]
-        out.append(motion.length(lengths, css, WIDTHS[part]))
-        if part == "thigh":
+        out.append(motion.length(lengths, css, WIDTHS[part] + widen))
+        if part == "thigh" and not edge:
             out.extend(_mark(view, muscle, "thigh", side_sign) for muscle in marks.get(side, ()))
         if index < len(parts) - 1:
             out.append(motion.translate([(0, length) for length in lengths]))
@@ -280,12 +288,12 @@ def _body(positions: list[dict], view: str, motion: _Motion, marks: dict, spine=
     def at(x, y, inner):
         return f'<g transform="translate({_n(x)} {_n(y)})">{inner}</g>'
 
-    legs = {
-        side: _limb(side, ["thigh", "shin", "foot"], angles, positions, motion, view, marks) for side in ("near", "far")
-    }
-    arms = {
-        side: _limb(side, ["upper_arm", "forearm"], angles, positions, motion, view, marks) for side in ("near", "far")
-    }
+    def limb(side, parts):
+        drawn = _limb(side, parts, angles, positions, motion, view, marks)
+        return drawn if side == "near" else _limb(side, parts, angles, positions, motion, view, marks, True) + drawn
+
+    legs = {side: limb(side, ["thigh", "shin", "foot"]) for side in ("near", "far")}
+    arms = {side: limb(side, ["upper_arm", "forearm"]) for side in ("near", "far")}
     head_values = [-(position["head"] - position["trunk"]) for position in angles]
     head = motion.rotate(head_values) + f'<circle class="fig-head" cy="{_n(LENGTHS["head"])}" r="{HEAD_RADIUS}"/></g>'
     trunk_marks = "".join(
@@ -450,11 +458,20 @@ def _document(
     )
 
 
+def moving_entry(entry: dict) -> dict:
+    """What the end panel and the moving figure are drawn from: the exercise's own pose data, or its
+    ``end_view`` when the movement shows from another side than the start position does (child's
+    pose: kneeling and folded forward shows from the side, the hands walking to one side from above)."""
+    return {**entry, **entry["end_view"]} if "end_view" in entry else entry
+
+
 def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
     """Start and end side by side: the figure of an exercise."""
-    start, end = entry["start"], entry["end"]
+    moving = moving_entry(entry)
+    start, end = entry["start"], moving["end"]
     still = _Motion(animate=False, seconds=0, key_times="")
-    top, bottom = _extent(entry, [start, end])
+    extents = [_extent(entry, [start]), _extent(moving, [end])]
+    top, bottom = min(top for top, _ in extents), max(bottom for _, bottom in extents)
     gap = 12
     width = 2 * PANEL_WIDTH + gap
     height = bottom - top + CAPTION_HEIGHT
@@ -465,7 +482,7 @@ def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
         _panel(entry, [start], still, top, entry.get("start_caption", "Start"))
         + divider
         + f'<g transform="translate({PANEL_WIDTH + gap} 0)">'
-        + _panel(entry, [end], still, top, entry.get("end_caption", "End"), entry.get("arrow"))
+        + _panel(moving, [end], still, top, moving.get("end_caption", "End"), moving.get("arrow"))
         + "</g>"
     )
     description = f"{entry['describe_start']} {entry['describe_end']}"
@@ -481,6 +498,7 @@ def exercise_figure(entry: dict, *, name: str, stylesheet: str) -> str:
 
 def motion_figure(entry: dict, *, name: str, stylesheet: str) -> str:
     """One panel moving from the start to the end position, staying, and coming back."""
+    entry = moving_entry(entry)
     seconds = entry.get("seconds", 6)
     motion = _Motion(animate=True, seconds=seconds, key_times="0;0.3;0.75;1")
     positions = [entry["start"], entry["end"], entry["end"], entry["start"]]

@@ -96,3 +96,96 @@ def test_an_exercise_added_without_pose_data_has_no_figure_yet(api):
 
     Exercise.objects.create(slug="wall-angel", name="Wall angel", kind="stretch", instructions="Stand.", caution="-")
     assert api.get("/api/v1/exercises/wall-angel/").json()["figure"] is None
+
+
+def test_no_figure_puts_a_joint_under_the_floor():
+    """A foot, knee or hand that rests on the floor stops at it: none goes through the floor line."""
+    through = []
+    for slug, entry in figures.load_poses().items():
+        if slug == "pelvis":
+            continue
+        for drawn in (entry, figures.moving_entry(entry)):
+            if not any(prop["kind"] == "floor" for prop in drawn.get("props", [])):
+                continue
+            for key in ("start", "end"):
+                _, pelvis_y = figures.pelvis_at(drawn[key], drawn["view"])
+                for joint, (_, y) in figures.joints(drawn[key], drawn["view"]).items():
+                    if pelvis_y + y > figures.FLOOR_Y:
+                        through.append((slug, drawn["view"], key, joint))
+    assert through == []
+
+
+def test_an_exercise_seen_from_two_sides_draws_its_end_and_its_movement_from_the_second():
+    """Child's pose: kneeling and folded forward shows from the side, the reach to one side from above."""
+    entry = figures.load_poses()["childs-pose-side-reach"]
+    still = parse(figures.exercise_figure(entry, name="Child's pose", stylesheet=""))
+    captions = [node.text for node in still.iter(f"{SVG}text") if node.get("class") == "fig-caption"]
+    assert captions == ["Start (from the side)", "End (from above)"]
+    moving = parse(figures.motion_figure(entry, name="Child's pose", stylesheet=""))
+    classes = [node.get("class") for node in moving.iter()]
+    assert "fig-floor" not in classes
+    assert [node.get("rx") for node in moving.iter(f"{SVG}rect") if node.get("class") == "fig-prop"] == ["6"]
+
+
+def colours(css: str) -> dict[str, dict[str, str]]:
+    """The custom properties of a stylesheet, light (outside any media query) and dark."""
+    light, _, dark = css.partition("@media (prefers-color-scheme: dark)")
+    pattern = re.compile(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})")
+    return {"light": dict(pattern.findall(light)), "dark": dict(pattern.findall(dark))}
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two sRGB colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_part_of_a_figure_stands_out_from_the_page_in_light_and_dark_mode():
+    """WCAG 1.4.11: the graphics a person needs to see (limbs near and far, trunk, props, floor, the
+    highlighted muscle) have at least 3:1 contrast with the page and the cards they sit on."""
+    from django.conf import settings
+
+    figure = colours(figures.STYLESHEET_PATH.read_text())
+    page = colours((settings.BASE_DIR / "backcare" / "static" / "backcare" / "app.css").read_text())
+    needed = ["--fig-limb", "--fig-far-edge", "--fig-trunk", "--fig-prop", "--fig-floor", "--fig-mark"]
+    faint = [
+        (scheme, name, background)
+        for scheme in ("light", "dark")
+        for name in needed
+        for background in ("--bg", "--surface")
+        if contrast(figure[scheme][name], page[scheme][background]) < 3
+    ]
+    assert faint == []
+
+
+def test_every_joint_of_a_moving_figure_turns_the_short_way():
+    """An arm raised overhead that ends leaning over goes over the head, not down and round through
+    the body: no joint turns half a turn or more between two key positions."""
+    long_way = []
+    for slug, entry in figures.load_poses().items():
+        if slug == "pelvis":
+            continue
+        moving = parse(figures.motion_figure(entry, name=slug, stylesheet=""))
+        for node in moving.iter(f"{SVG}animateTransform"):
+            if node.get("type") == "rotate":
+                angles = [float(value) for value in node.get("values").split(";")]
+                if max(angles) - min(angles) >= 180:
+                    long_way.append((slug, angles))
+    assert long_way == []
+
+
+def test_a_figure_highlights_the_muscles_its_exercise_works_and_no_other():
+    poses = figures.load_poses()
+    differ = {}
+    for exercise in read_catalog()["exercises"]:
+        entry = poses[exercise["slug"]]
+        marked = set(entry.get("mark", [])) | set(entry.get("mark_far", []))
+        if marked != set(exercise["muscles"]):
+            differ[exercise["slug"]] = (sorted(marked), sorted(exercise["muscles"]))
+    assert differ == {}
