@@ -1,5 +1,6 @@
 """A log sent again with the same client_id (an offline queue's resend) is stored once (PRODUCT.md §4.4)."""
 
+import contextlib
 import datetime
 import threading
 import uuid
@@ -118,10 +119,8 @@ def test_two_resends_at_once_store_one_row(alice, log_once, fields):
     def first_after_both_looked(queryset):
         row = original_first(queryset)
         if "client_id" in str(queryset.query) and row is None:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=5)
-            except threading.BrokenBarrierError:
-                pass
         return row
 
     def send():
