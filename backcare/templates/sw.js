@@ -22,10 +22,31 @@ function keepable(response) {
   return response && response.ok && !response.redirected && response.type === "basic";
 }
 
+// The pictures a page shows (the player's figures are named in its JSON): kept with it, so the
+// page works offline as a whole.
+function keepPictures(html) {
+  var pattern = new RegExp(STATIC_URL.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") + "[\\w./-]+\\.(?:svg|png|jpg|webp)", "g");
+  var urls = Array.from(new Set(html.match(pattern) || []));
+  return caches.open(SHELL).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      return cache.match(url).then(function (found) {
+        return found || fetch(url).then(function (response) {
+          if (keepable(response)) return cache.put(url, response);
+        });
+      }).catch(function () {});
+    }));
+  });
+}
+
+// The page is put last: once it is kept, so is everything it shows.
 function keepPage(request, response) {
   if (!keepable(response)) return Promise.resolve();
   var copy = response.clone();
-  return caches.open(PAGES).then(function (cache) { return cache.put(request, copy); });
+  var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+  var pictures = html ? response.clone().text().then(keepPictures) : Promise.resolve();
+  return pictures.then(function () {
+    return caches.open(PAGES).then(function (cache) { return cache.put(request, copy); });
+  });
 }
 
 function fetchAndKeep(url) {
