@@ -8,6 +8,7 @@ the storage gives them (hashed in production), so a new stylesheet makes a new c
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -75,7 +76,7 @@ def service_worker(request):
         "pages": json.dumps(_pages_to_keep()),
         "offline_url": json.dumps(reverse("offline")),
         "logout_url": json.dumps(reverse("logout")),
-        "static_url": json.dumps(static("")),
+        "static_url": json.dumps(settings.STATIC_URL),
         "push_script": json.dumps(static("backcare/sw-push.js")),
         "outbox_script": json.dumps(static("backcare/outbox.js")),
     }

@@ -58,6 +58,7 @@
           (navigator.onLine ? "" : " They will be sent when you are back online."));
       }
       say(lines.concat(extra || [], refusedLines()));
+      if (banner()) banner().classList.toggle("waiting", waiting > 0);
       document.body.dataset.outboxWaiting = String(waiting);
     });
   }
@@ -89,7 +90,7 @@
   }
 
   // A form shown (from the server or from the kept copy) gets a fresh client_id: a double
-  // submit of this one form logs once, while a kept page used twice logs twice.
+  // submit of this one form logs once, while a kept page opened twice logs twice.
   function prepare(form) {
     if (form.elements.client_id) form.elements.client_id.value = Outbox.newId();
     form.addEventListener("submit", function (event) {
@@ -99,8 +100,8 @@
       var item = Outbox.fromForm(path, new FormData(form), Outbox.localToday());
       if (!item) return;
       item.user = user();
+      // The form keeps its client_id: pressed again, it replaces this item instead of adding one.
       Outbox.add(item).then(function () {
-        if (form.elements.client_id) form.elements.client_id.value = Outbox.newId();
         return show(["Saved on this device: your " + describe(item) + " will be sent when you are back online."]);
       }).then(function () {
         var element = banner();
