@@ -12,9 +12,9 @@ Second-wave endpoints join as they land: one test per group of operations, calli
 import datetime
 import importlib
 import json
-import uuid
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from types import ModuleType
 
