@@ -64,8 +64,8 @@ def manifest(request):
 
 
 def _pages_to_keep() -> list[str]:
-    """Pages kept at install, before the person has opened them: the catalog, and the way back to it."""
-    return [reverse("routines:catalog"), reverse("offline")]
+    """Pages kept at install, before the person has opened them (the offline page is kept with the shell)."""
+    return [reverse("routines:catalog")]
 
 
 @require_GET

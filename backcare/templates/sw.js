@@ -55,10 +55,18 @@ function fetchAndKeep(url) {
   }).catch(function () {});
 }
 
+// The offline page is the shell's: it stays after a logout empties the pages kept.
+function keepOfflinePage(cache) {
+  return fetch(OFFLINE_URL, { credentials: "same-origin" }).then(function (response) {
+    if (keepable(response)) return cache.put(OFFLINE_URL, response);
+    throw new Error("no offline page");
+  });
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL)
-      .then(function (cache) { return cache.addAll(SHELL_FILES); })
+      .then(function (cache) { return cache.addAll(SHELL_FILES).then(function () { return keepOfflinePage(cache); }); })
       .then(function () { return Promise.all(PAGES_AT_INSTALL.map(fetchAndKeep)); })
       .then(function () { return self.skipWaiting(); })
   );

@@ -70,6 +70,7 @@ def test_a_routine_and_a_check_in_logged_offline_reach_the_server_once(catalog, 
     page.get_by_role("button", name="Log this session").click()
     page.wait_for_selector("body[data-outbox-waiting='1']")
     tab.screenshot("offline-player-kept")
+    assert page.url == tab.url(f"{player}?speed={SPEED}"), "the page keeps the log itself and stays"
     assert "1 entry waiting to be sent. They will be sent when you are back online." in banner(page)
 
     tab.goto(reverse("tracker:dashboard"), "offline-dashboard")

@@ -131,7 +131,15 @@
     if (!window.indexedDB || !Outbox) return;
     document.querySelectorAll("form[data-outbox]").forEach(prepare);
     show().then(flush).catch(function () {});
-    window.addEventListener("online", function () { flush().catch(function () {}); });
+    window.addEventListener("online", function () {
+      // A page kept before the person signed in does not say who they are: the page from the
+      // server does, and sends what waits.
+      if (!user()) {
+        Outbox.all().then(function (items) { if (items.length) window.location.reload(); });
+        return;
+      }
+      flush().catch(function () {});
+    });
     window.addEventListener("offline", function () { show().catch(function () {}); });
   });
 })();
