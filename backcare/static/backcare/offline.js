@@ -111,10 +111,18 @@
     });
   }
 
+  // The pages this one links to for offline use; the catalog once per signed-in browser
+  // session too, so that the copy kept offline has this person's menu, not a visitor's.
   function keepLinkedPages() {
-    var links = document.querySelectorAll("a[data-keep-offline]");
-    if (!links.length || !navigator.serviceWorker.controller) return;
-    var urls = Array.prototype.map.call(links, function (link) { return link.href; });
+    if (!navigator.serviceWorker.controller) return;
+    var links = Array.prototype.slice.call(document.querySelectorAll("a[data-keep-offline]"));
+    var kept = "backcare-kept-for";
+    if (user() && window.sessionStorage.getItem(kept) !== user()) {
+      links = links.concat(Array.prototype.slice.call(document.querySelectorAll("a[data-keep-offline-once]")));
+      window.sessionStorage.setItem(kept, user());
+    }
+    if (!links.length) return;
+    var urls = links.map(function (link) { return link.href; });
     navigator.serviceWorker.controller.postMessage({ type: "keep-pages", urls: urls });
   }
 
