@@ -80,7 +80,7 @@ def test_a_routine_and_a_check_in_logged_offline_reach_the_server_once(catalog, 
 
     tab.goto(reverse("tracker:dashboard"), "offline-dashboard")
     check_in = page.locator("section", has=page.get_by_role("heading", name="Quick pain check-in"))
-    check_in.get_by_label("4", exact=True).check()
+    check_in.get_by_label("8", exact=True).check()  # high enough for the warning signs
     check_in.get_by_label("When").select_option("walking")
     check_in.get_by_role("button", name="Save check-in").click()
     page.wait_for_selector("body[data-outbox-waiting='2']")
@@ -94,6 +94,8 @@ def test_a_routine_and_a_check_in_logged_offline_reach_the_server_once(catalog, 
     tab.context.set_offline(False)
     page.wait_for_selector("body[data-outbox-waiting='0']")
     assert "2 entries sent at" in banner(page)
+    # Pain logged offline is judged when it arrives, with the warning the server gives online.
+    assert page.locator("#outbox-status").get_by_role("link", name="Please read the warning signs").is_visible()
     tab.screenshot("online-sent")
 
     # A forced resend: the same items put back, sent twice at once, then once more on a reload.
@@ -115,6 +117,6 @@ def test_a_routine_and_a_check_in_logged_offline_reach_the_server_once(catalog, 
     session = Session.objects.get(user=alice)
     entry = PainEntry.objects.get(user=alice)
     assert (session.routine.slug, session.pain_before, session.pain_after) == (player.split("/")[-2], 6, 3)
-    assert (entry.score, entry.context) == (4, "walking")
+    assert (entry.score, entry.context) == (8, "walking")
     assert {str(session.client_id), str(entry.client_id)} == {item["client_id"] for item in items}
     tab.assert_clean()

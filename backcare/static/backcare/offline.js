@@ -19,16 +19,35 @@
 
   function banner() { return document.getElementById("outbox-status"); }
 
+  // Lines of text; a line given as {text, href} is a link.
   function say(lines) {
     var element = banner();
     if (!element) return;
     element.textContent = "";
     lines.forEach(function (line) {
       var p = document.createElement("p");
-      p.textContent = line;
+      if (line.href) {
+        var link = document.createElement("a");
+        link.href = line.href;
+        link.textContent = line.text;
+        p.appendChild(link);
+      } else {
+        p.textContent = line;
+      }
       element.appendChild(p);
     });
     element.hidden = lines.length === 0;
+  }
+
+  // Pain logged offline is judged when it arrives: the server's own warning (the progress API's,
+  // from the one source of warnings) is shown as it would have been after logging online.
+  function painWarning() {
+    return window.fetch("/api/v1/progress/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (progress) {
+        if (!progress.warning) return [];
+        return progress.warning.messages.concat([{ text: "Please read the warning signs and the flare-up plan", href: "/warning-signs/" }]);
+      }, function () { return []; });
   }
 
   function refusedLines() {
@@ -82,7 +101,12 @@
         document.body.dataset.outboxSent = String(Number(document.body.dataset.outboxSent || 0) + report.sent.length);
       }
       if (report.stopped === "signed-out") extra.push("Log in again to send what is waiting.");
-      return show(extra).then(function () { return report; });
+      var warning = report.sent.length ? painWarning() : Promise.resolve([]);
+      return warning.then(function (lines) {
+        return show(extra.concat(lines)).then(function () {
+          if (banner()) banner().classList.toggle("alert", lines.length > 0);
+        });
+      }).then(function () { return report; });
     }, function (error) {
       sending = false;
       throw error;
