@@ -14,6 +14,7 @@ import importlib
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from types import ModuleType
 
@@ -209,6 +210,20 @@ def test_a_pain_entry_is_created(as_alice, api, models, alice):
     assert isinstance(created, models.PainEntry)
     assert (created.date, created.score, created.context) == (today, 4, models.ContextEnum.WALKING)
     assert PainEntry.objects.get(user=alice).score == 4
+
+
+def test_a_pain_entry_sent_again_with_its_client_id_parses_into_the_first_row(as_alice, api, models, alice):
+    client_id = uuid.UUID("0f8e6a3c-1d2b-4c5a-8e7f-9a0b1c2d3e4f")
+    body = models.PainEntryRequest(
+        date=alice.local_today(), score=4, context=models.ContextEnum.WALKING, client_id=client_id
+    )
+    first = api.v1_pain_entries_create.sync_detailed(client=as_alice, body=body)
+    again = api.v1_pain_entries_create.sync_detailed(client=as_alice, body=body)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert isinstance(again.parsed, models.PainEntry)
+    assert (again.parsed.id, again.parsed.client_id) == (first.parsed.id, client_id)
+    assert PainEntry.objects.filter(user=alice).count() == 1
 
 
 def test_a_pain_score_above_ten_parses_into_field_messages(as_alice, api, models, alice):

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from routines.models import Routine
 
-from .logs import session_log
+from .logs import session_log_once
 from .models import DURATION_MAX, DURATION_MIN, PAIN_MAX, PAIN_MIN, Session
 
 SALT = "tracker.done-link"
@@ -118,21 +117,16 @@ def logged_session(link: DoneLink) -> Session | None:
 
 
 def log_from_link(*, link: DoneLink, user, routine: Routine) -> tuple[Session, bool]:
-    """(the session, whether this call logged it): the link's session, logged for the link's user once."""
-    if (existing := logged_session(link)) is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            session = session_log(
-                user=user,
-                routine=routine,
-                date=link.date,
-                duration_minutes=link.minutes,
-                pain_after=link.score,
-                notes=NOTE,
-                client_id=link.client_id,
-            )
-    except IntegrityError:
-        # Another request with a link of the same email won the race: the constraint kept it to one.
-        return logged_session(link), False
-    return session, True
+    """(the session, whether this call logged it): the link's session, logged for the link's user once.
+
+    The rule of ``client_id`` (tracker.logs) keeps it to one, a race between two links of the
+    same email included."""
+    return session_log_once(
+        user=user,
+        routine=routine,
+        date=link.date,
+        duration_minutes=link.minutes,
+        pain_after=link.score,
+        notes=NOTE,
+        client_id=link.client_id,
+    )

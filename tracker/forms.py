@@ -1,6 +1,7 @@
 """Web forms for the logs: field messages early; the rules themselves live in tracker.logs."""
 
 import copy
+import uuid
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -61,6 +62,11 @@ def notes_field():
     )
 
 
+def add_client_id(form) -> None:
+    """A hidden UUID chosen when the form is shown: submitted twice (a double tap, a resend), it logs once."""
+    form.fields["client_id"] = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
 class LogForm(forms.ModelForm):
     """A form for one of the user's own records; it never changes the instance it was given."""
 
@@ -76,6 +82,7 @@ class LogForm(forms.ModelForm):
         )
         if instance is None:
             self.fields["date"].initial = today
+            add_client_id(self)
         self.fields["date"].help_text = f"Your local date ({user.timezone})."
 
     def clean_date(self):
@@ -175,3 +182,4 @@ class PlayerForm(forms.Form):
         self.fields["steps_completed"].initial = step_count
         self.fields["steps_completed"].widget.attrs.update({"min": 0, "max": step_count})
         self.fields["steps_completed"].validators.append(MaxValueValidator(step_count))
+        add_client_id(self)

@@ -6,6 +6,8 @@ again, and the database's constraints stand behind them.
 """
 
 import datetime
+import uuid
+from collections.abc import Callable
 from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -62,6 +64,40 @@ def _validate(instance, *, user, date_before, extra_checks=()):
         raise ValidationError(errors)
 
 
+def _log_once(model, *, user, client_id, log: Callable):
+    """(row, created): ``log()``'s new row, or the row this user already made with this ``client_id``.
+
+    A device that resends what it logged offline (or a form submitted twice) gives the same
+    ``client_id``: the first row answers, whatever the resend holds, and nothing new is stored.
+    Two resends at once both pass the first look; the unique constraint (user, client_id)
+    refuses the second, which then finds the winner's row.
+    """
+    if client_id is None:
+        return log(), True
+    client_id = _client_id_clean(client_id)
+    mine = model.objects.for_user(user).filter(client_id=client_id)
+    if (existing := mine.first()) is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return log(client_id), True
+    except (IntegrityError, ValidationError):
+        # The loser of a race may also be refused by another rule (a pain entry's one per
+        # date and context) because of the winner's row: it is still the same log.
+        if (existing := mine.first()) is not None:
+            return existing, False
+        raise
+
+
+def _client_id_clean(value) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError({"client_id": [ValidationError("Give a UUID.", code="invalid")]}) from None
+
+
 def _apply(instance, changes: dict, allowed) -> None:
     unknown = set(changes) - set(allowed)
     if unknown:
@@ -90,9 +126,15 @@ def _known_routine(routine):
         raise ValidationError({"routine": ["Choose a routine from the catalog."]})
 
 
-def session_log(
+def session_log(*, user, client_id: uuid.UUID | str | None = None, **fields) -> Session:
+    """Log a session; with a ``client_id`` already used by this user, the session it logged."""
+    return session_log_once(user=user, client_id=client_id, **fields)[0]
+
+
+def session_log_once(
     *,
     user,
+    client_id: uuid.UUID | str | None = None,
     routine: Routine | None = None,
     date: datetime.date,
     duration_minutes: int,
@@ -101,24 +143,28 @@ def session_log(
     pain_after: int | None = None,
     side: str = "",
     notes: str = "",
-    client_id=None,
-) -> Session:
-    _known_routine(routine)
-    session = Session(
-        user=user,
-        routine=routine,
-        date=date,
-        duration_minutes=duration_minutes,
-        steps_completed=steps_completed,
-        pain_before=pain_before,
-        pain_after=pain_after,
-        side=side or "",
-        notes=notes or "",
-        client_id=client_id,
-    )
-    _validate(session, user=user, date_before=None)
-    session.save()
-    return session
+) -> tuple[Session, bool]:
+    """(session, created): created is False when ``client_id`` names a session this user already logged."""
+
+    def log(client_id=None):
+        _known_routine(routine)
+        session = Session(
+            user=user,
+            client_id=client_id,
+            routine=routine,
+            date=date,
+            duration_minutes=duration_minutes,
+            steps_completed=steps_completed,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            side=side or "",
+            notes=notes or "",
+        )
+        _validate(session, user=user, date_before=None)
+        session.save()
+        return session
+
+    return _log_once(Session, user=user, client_id=client_id, log=log)
 
 
 def session_update(*, session: Session, **changes) -> Session:
@@ -189,9 +235,15 @@ def _save_pain_entry(entry: PainEntry) -> None:
         raise
 
 
-def pain_entry_log(
+def pain_entry_log(*, user, client_id: uuid.UUID | str | None = None, **fields) -> PainEntry:
+    """Check in; with a ``client_id`` already used by this user, the entry it made."""
+    return pain_entry_log_once(user=user, client_id=client_id, **fields)[0]
+
+
+def pain_entry_log_once(
     *,
     user,
+    client_id: uuid.UUID | str | None = None,
     date: datetime.date,
     score: int,
     context: str,
@@ -199,20 +251,26 @@ def pain_entry_log(
     areas: list[str] | None = None,
     notes: str = "",
     factors: list[str] = (),
-) -> PainEntry:
-    entry = PainEntry(
-        user=user,
-        date=date,
-        score=score,
-        context=context,
-        side=side or "",
-        areas=pain_areas_clean(areas),
-        notes=notes or "",
-        factors=clean_factors(factors),
-    )
-    _validate(entry, user=user, date_before=None, extra_checks=[partial(_refuse_duplicate, entry)])
-    _save_pain_entry(entry)
-    return entry
+) -> tuple[PainEntry, bool]:
+    """(entry, created): created is False when ``client_id`` names an entry this user already made."""
+
+    def log(client_id=None):
+        entry = PainEntry(
+            user=user,
+            client_id=client_id,
+            date=date,
+            score=score,
+            context=context,
+            side=side or "",
+            areas=pain_areas_clean(areas),
+            notes=notes or "",
+            factors=clean_factors(factors),
+        )
+        _validate(entry, user=user, date_before=None, extra_checks=[partial(_refuse_duplicate, entry)])
+        _save_pain_entry(entry)
+        return entry
+
+    return _log_once(PainEntry, user=user, client_id=client_id, log=log)
 
 
 def pain_entry_update(*, entry: PainEntry, **changes) -> PainEntry:

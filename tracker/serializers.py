@@ -15,7 +15,23 @@ from .logs import PAIN_ENTRY_FIELDS, SESSION_FIELDS, latest_self_check, validate
 from .models import PainArea, PainEntry, PainFactor, PainSide, SelfCheck, Session
 
 
+class ClientIdField(serializers.UUIDField):
+    """A UUID in its text form only: DRF's own would also take an integer as a UUID."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class LogSerializer(serializers.ModelSerializer):
+    client_id = ClientIdField(
+        required=False,
+        allow_null=True,
+        help_text="A UUID the device chose for this log (an offline queue's resend): a second POST with the "
+        "same one answers 200 with the first row and stores nothing new. Set on creation; a change ignores it.",
+    )
+
     def validate_date(self, value):
         current = self.instance.date if self.instance is not None else None
         validate_log_date(value, user=self.context["request"].user, current=current)
@@ -34,7 +50,7 @@ class SessionSerializer(LogSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", *SESSION_FIELDS]
+        fields = ["id", *SESSION_FIELDS, "client_id"]
 
 
 class PainEntrySerializer(LogSerializer):
@@ -59,7 +75,7 @@ class PainEntrySerializer(LogSerializer):
 
     class Meta:
         model = PainEntry
-        fields = ["id", *PAIN_ENTRY_FIELDS]
+        fields = ["id", *PAIN_ENTRY_FIELDS, "client_id"]
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):

@@ -53,6 +53,7 @@ def test_alice_checks_in_her_pain(alice_api, alice):
         "areas": [],
         "notes": "After the queue at the bakery.",
         "factors": [],
+        "client_id": None,
     }
 
 

@@ -80,6 +80,7 @@ def test_alice_logs_a_session_with_a_routine_slug(alice_api, alice, routine):
         "pain_after": 3,
         "side": "both",
         "notes": "Felt looser afterwards.",
+        "client_id": None,
     }
 
 

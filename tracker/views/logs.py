@@ -247,6 +247,7 @@ def player(request, slug):
                 pain_before=data["pain_before"],
                 pain_after=data["pain_after"],
                 notes=data["notes"],
+                client_id=data["client_id"],
             )
         except ValidationError as exc:
             # The date and routine are the server's, not fields of this form: show every message on top.

@@ -1,0 +1,122 @@
+"""Journey: installable and offline (PRODUCT.md §4.4). Alice opens the app once online, so the
+service worker installs and keeps her dashboard and today's routine; the network is cut; the
+player runs the routine, she logs it and checks in her pain; the page says two entries wait;
+the connection returns and exactly one session and one check-in reach the server — even when
+the outbox is sent again, twice at once, with the same items."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import make_user
+from tracker.logs import self_check_save
+from tracker.models import PainEntry, Session
+
+from .conftest import BROWSER_TIMEZONE, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SPEED = 100  # the player's test hook: its clock a hundred times faster
+
+
+def wait_until(page, script: str, *, seconds: float = 10):
+    """Poll an async expression in the page until it is truthy (the service worker's caches answer promises)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")
+
+
+def kept(path: str) -> str:
+    return f"() => caches.match({path!r}, {{ignoreVary: true}}).then(Boolean)"
+
+
+def banner(page) -> str:
+    return page.locator("#outbox-status").inner_text()
+
+
+def test_a_routine_and_a_check_in_logged_offline_reach_the_server_once(catalog, open_tab, django_user_model):
+    alice = make_user(django_user_model, "alice", timezone=BROWSER_TIMEZONE, screened=True)
+    self_check_save(user=alice, pelvis="tuck", causes=["prolonged-standing-walking"])
+    tab = open_tab("alice")
+    page = tab.page
+
+    # Online, once: the worker installs and takes over; the dashboard asks it to keep today's routine.
+    log_in(tab, "alice")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    # The next page loaded is the worker's (Chromium's clients.claim() leaves the page that registered it alone).
+    tab.goto(reverse("tracker:dashboard"), "dashboard-controlled")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    player = page.get_by_role("link", name="Start the guided routine").get_attribute("href")
+    wait_until(page, kept(player))
+    # The catalog kept at install was a visitor's; the dashboard has it kept again with her menu.
+    catalog_url = reverse("routines:catalog")
+    wait_until(
+        page, f"() => caches.match({catalog_url!r}).then(r => r && r.text()).then(t => !!t && t.includes('Log out'))"
+    )
+    wait_until(page, kept(reverse("tracker:dashboard")))
+
+    tab.context.set_offline(True)
+    # The catalog and the dashboard come from the worker's copies; a page never opened says so.
+    tab.goto(reverse("routines:catalog"), "offline-catalog")
+    assert page.get_by_role("heading", name="Routines", exact=False).first.is_visible()
+    assert page.get_by_role("navigation").get_by_role("link", name="Dashboard").is_visible()
+    tab.goto(reverse("tracker:progress"), "offline-not-kept")
+    assert page.get_by_role("heading", name="You are offline").is_visible()
+
+    tab.goto(f"{player}?speed={SPEED}", "offline-player")
+    page.locator("#screen-before").get_by_label("6", exact=True).check()
+    page.get_by_role("button", name="Start the routine").click()
+    page.wait_for_selector("#player[data-state=after]", timeout=60_000)
+    page.locator("#screen-after").get_by_label("3", exact=True).check()
+    page.get_by_role("button", name="Log this session").click()
+    page.wait_for_selector("body[data-outbox-waiting='1']")
+    tab.screenshot("offline-player-kept")
+    assert page.url == tab.url(f"{player}?speed={SPEED}"), "the page keeps the log itself and stays"
+    assert "1 entry waiting to be sent. They will be sent when you are back online." in banner(page)
+
+    tab.goto(reverse("tracker:dashboard"), "offline-dashboard")
+    check_in = page.locator("section", has=page.get_by_role("heading", name="Quick pain check-in"))
+    check_in.get_by_label("8", exact=True).check()  # high enough for the warning signs
+    check_in.get_by_label("When").select_option("walking")
+    check_in.get_by_role("button", name="Save check-in").click()
+    page.wait_for_selector("body[data-outbox-waiting='2']")
+    tab.screenshot("offline-two-waiting")
+    assert "2 entries waiting to be sent." in banner(page)
+    assert not Session.objects.filter(user=alice).exists()
+    assert not PainEntry.objects.filter(user=alice).exists()
+    items = page.evaluate("BackcareOutbox.all()")
+
+    # The connection returns: the page sends what waited, and says so.
+    tab.context.set_offline(False)
+    page.wait_for_selector("body[data-outbox-waiting='0']")
+    assert "2 entries sent at" in banner(page)
+    # Pain logged offline is judged when it arrives, with the warning the server gives online.
+    assert page.locator("#outbox-status").get_by_role("link", name="Please read the warning signs").is_visible()
+    tab.screenshot("online-sent")
+
+    # A forced resend: the same items put back, sent twice at once, then once more on a reload.
+    page.evaluate(
+        """async (items) => {
+            for (const item of items) await BackcareOutbox.add(item);
+            const reports = await Promise.all([
+                BackcareOutbox.send("alice", document.cookie.match(/csrftoken=([^;]+)/)[1]),
+                BackcareOutbox.send("alice", document.cookie.match(/csrftoken=([^;]+)/)[1]),
+            ]);
+            for (const item of items) await BackcareOutbox.add(item);
+            return reports;
+        }""",
+        items,
+    )
+    tab.goto(reverse("tracker:dashboard"), "online-resent")
+    page.wait_for_selector("body[data-outbox-waiting='0']")
+
+    session = Session.objects.get(user=alice)
+    entry = PainEntry.objects.get(user=alice)
+    assert (session.routine.slug, session.pain_before, session.pain_after) == (player.split("/")[-2], 6, 3)
+    assert (entry.score, entry.context) == (8, "walking")
+    assert {str(session.client_id), str(entry.client_id)} == {item["client_id"] for item in items}
+    tab.assert_clean()
