@@ -218,6 +218,8 @@
     this.timer = window.setInterval(function () { self.tick(); }, TICK_MS);
     this.updateWakeLock();
     this.goToStep(0);
+    // The Start button is gone: keyboard and screen reader users carry on from the step's name.
+    $("step-name").focus();
   };
 
   // Keep a phone's screen on while the routine runs (not paused, setting on); let it go otherwise.
