@@ -89,7 +89,7 @@ class Tab:
     a page visited without a screenshot.
     """
 
-    def __init__(self, context, *, base_url: str, shots, persona: str):
+    def __init__(self, context, *, base_url: str, shots, persona: str, javascript: bool = True):
         self.context = context
         # Ten seconds for any one step: a page of this app that takes longer is a failure anyway.
         context.set_default_timeout(10_000)
@@ -103,6 +103,8 @@ class Tab:
         self.pictured: set[str] = set()
         self.expected_failures: set[str] = set()
         self.violations: list[str] = []
+        self.javascript = javascript  # as the context was made: Playwright cannot tell
+        self._checker = None
         context.on("request", self._on_request)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
@@ -162,16 +164,31 @@ class Tab:
             path = self.shots.next_path(label if scheme == shown else f"{label}-{scheme}")
             self.page.screenshot(path=str(path), full_page=True)
             first = first or path
-            results = AXE.run(self.page, options=AXE_OPTIONS).response
+            results = self._run_axe(scheme)
             self.violations += describe_violations(f"{name} ({where}, {scheme})", results["violations"])
             AXE_CHECKED.add((url_name(where.split("?")[0]), scheme))
         self.page.emulate_media(color_scheme=shown)
         self.pictured.add(urldefrag(self.page.url).url)
         return first
 
+    def _run_axe(self, scheme: str) -> dict:
+        if self.javascript:
+            return AXE.run(self.page, options=AXE_OPTIONS).response
+        # axe needs timers, which never fire in a page without JavaScript: check a copy of the page, its
+        # scripts taken out, in a page of its own that has them (same size, same scheme, same stylesheets).
+        if self._checker is None:
+            self._checker = self.context.browser.new_context(viewport=self.page.viewport_size).new_page()
+        html = re.sub(r"<script\b[^>]*>.*?</script>", "", self.page.content(), flags=re.S | re.I)
+        html = html.replace("<head>", f'<head><base href="{self.page.url}">', 1)
+        self._checker.emulate_media(color_scheme=scheme)
+        self._checker.set_content(html, wait_until="load")
+        return AXE.run(self._checker, options=AXE_OPTIONS).response
+
     # --- The verdict ---------------------------------------------------------------------------
 
     def assert_clean(self):
+        if self._checker is not None:
+            self._checker.context.close()
         unpictured = [url for url in self.visited if url not in self.pictured and url != "about:blank"]
         assert self.errors == [], "errors in the browser console"
         assert self.foreign_requests == [], "requests left the live server"
