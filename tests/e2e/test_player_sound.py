@@ -9,6 +9,7 @@ wake lock is a stand-in (headless Chromium has no screen to keep on); tones go t
 """
 
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -93,6 +94,14 @@ def player_tab(routine, django_user_model, new_context, live_server, screenshots
     return open_one
 
 
+def wait_until(tab: Tab, expression: str, timeout: float = 10):
+    """Poll ``expression`` from here: Playwright's wait_for_function polls with eval, which the CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while not tab.page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.05)
+
+
 def calls(tab: Tab, kind: str | None = None) -> list[dict]:
     recorded = tab.page.evaluate("window.__calls")
     return [call for call in recorded if kind is None or call["kind"] == kind]
@@ -142,12 +151,12 @@ def test_speech_says_each_step_when_asked_the_lock_follows_pause_and_return_and_
     page.get_by_role("button", name="Start the routine").click()
     page.get_by_role("button", name="Pause").click()
     tab.screenshot("player-paused")
-    page.wait_for_function("window.__calls.some(call => call.kind === 'release')")
+    wait_until(tab, "window.__calls.some(call => call.kind === 'release')")
     page.get_by_role("button", name="Resume").click()
-    page.wait_for_function("window.__calls.filter(call => call.kind === 'wake-lock').length === 2")
+    wait_until(tab, "window.__calls.filter(call => call.kind === 'wake-lock').length === 2")
     # The page was hidden: the browser let go of the lock; on return the player takes it again.
     page.evaluate("window.__locks.at(-1).release(); document.dispatchEvent(new Event('visibilitychange'))")
-    page.wait_for_function("window.__calls.filter(call => call.kind === 'wake-lock').length === 3")
+    wait_until(tab, "window.__calls.filter(call => call.kind === 'wake-lock').length === 3")
     page.wait_for_selector("#player[data-state=after]", timeout=30_000)
     tab.screenshot("player-after")
 
