@@ -11,7 +11,7 @@ from routines.seed import load_catalog
 from tests.conftest import PASSWORD
 from tracker.seed import load_content
 
-from .browser import VIEWPORTS, Screenshots, Tab
+from .browser import AXE_CHECKED, SCREENSHOTS, VIEWPORTS, Screenshots, Tab
 
 # The browser's own zone; the people in the journeys choose theirs in the app.
 BROWSER_TIMEZONE = "America/New_York"
@@ -51,3 +51,12 @@ def log_in(tab: Tab, username: str, password: str = PASSWORD):
     tab.page.get_by_label("Password").fill(password)
     tab.page.get_by_role("button", name="Log in").click()
     tab.arrived(reverse("tracker:dashboard"), "dashboard")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def axe_checked_pages():
+    """Writes test-artifacts/axe-checked.txt: every page axe checked in this run, by URL name and scheme."""
+    yield
+    if AXE_CHECKED:
+        lines = sorted(f"{name} {scheme}" for name, scheme in AXE_CHECKED)
+        (SCREENSHOTS.parent / "axe-checked.txt").write_text("\n".join(lines) + "\n")

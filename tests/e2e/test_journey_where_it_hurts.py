@@ -27,7 +27,7 @@ def phone_tab(new_context, live_server, screenshots):
             timezone_id=BROWSER_TIMEZONE,
             locale="en-GB",
         )
-        return Tab(context, base_url=live_server.url, shots=screenshots, persona=persona)
+        return Tab(context, base_url=live_server.url, shots=screenshots, persona=persona, javascript=javascript)
 
     return open_one
 

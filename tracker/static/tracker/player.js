@@ -8,6 +8,18 @@
   var MAX_SPEED = 100;
   var MAX_MINUTES = 240;
   var SIDE_NAMES = { left: "left side", right: "right side" };
+  // A short high tone for each of the last three seconds of a hold; a lower, longer one to switch sides.
+  var TONES = { count: { hz: 880, seconds: 0.12 }, "switch": { hz: 523, seconds: 0.35 } };
+  var COUNTED_SECONDS = 3;
+  var SETTINGS_KEY = "backcare.player.settings";
+  var DEFAULT_SETTINGS = { tones: true, speech: false, wakeLock: true };
+  var AudioContextClass = window.AudioContext || window.webkitAudioContext;
+  // What this browser can do, for each setting; where it cannot, the setting says so.
+  var SUPPORTED = {
+    tones: !!AudioContextClass,
+    speech: !!(window.speechSynthesis && window.SpeechSynthesisUtterance),
+    wakeLock: !!(navigator.wakeLock && navigator.wakeLock.request),
+  };
 
   function $(id) { return document.getElementById(id); }
 
@@ -16,6 +28,29 @@
     var value = parseFloat(new URLSearchParams(window.location.search).get("speed"));
     if (!isFinite(value) || value < 1) return 1;
     return Math.min(value, MAX_SPEED);
+  }
+
+  // The three settings are remembered in this browser; a browser that keeps nothing gets the defaults.
+  function loadSettings() {
+    var saved = {};
+    try {
+      saved = JSON.parse(window.localStorage.getItem(SETTINGS_KEY) || "{}") || {};
+    } catch (error) {
+      saved = {};
+    }
+    var settings = {};
+    Object.keys(DEFAULT_SETTINGS).forEach(function (key) {
+      settings[key] = typeof saved[key] === "boolean" ? saved[key] : DEFAULT_SETTINGS[key];
+    });
+    return settings;
+  }
+
+  function saveSettings(settings) {
+    try {
+      window.localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    } catch (error) {
+      // Private browsing may refuse storage: the settings then last for this page only.
+    }
   }
 
   function formatSeconds(seconds) {
@@ -88,6 +123,8 @@
     this.paused = false;
     this.timer = null;
     this.wakeLock = null;
+    this.settings = loadSettings();
+    this.audio = null;
   }
 
   Player.prototype.show = function (state) {
@@ -96,6 +133,7 @@
     $("screen-steps").hidden = state !== "steps";
     $("screen-after").hidden = state !== "after";
     $("steps-list").hidden = true;
+    $("player-settings").hidden = state === "after";
   };
 
   Player.prototype.setup = function () {
@@ -114,22 +152,104 @@
       else if (action === "back") self.back();
       else if (action === "finish") self.finish();
     });
+    this.setupSettings();
+    document.addEventListener("visibilitychange", function () {
+      // The browser lets go of the lock when the page is hidden; take it again on return.
+      if (document.visibilityState === "visible") self.updateWakeLock();
+    });
+  };
+
+  Player.prototype.setupSettings = function () {
+    var self = this;
+    Object.keys(DEFAULT_SETTINGS).forEach(function (key) {
+      var box = $("setting-" + key);
+      box.checked = SUPPORTED[key] && self.settings[key];
+      box.disabled = !SUPPORTED[key];
+      $("setting-" + key + "-missing").hidden = SUPPORTED[key];
+      box.addEventListener("change", function () {
+        self.settings[key] = box.checked;
+        saveSettings(self.settings);
+        if (key === "wakeLock") self.updateWakeLock();
+        if (key === "tones" && box.checked) self.unlockAudio();
+        if (key === "speech" && !box.checked) window.speechSynthesis.cancel();
+      });
+    });
+  };
+
+  Player.prototype.running = function () {
+    return this.timer !== null && !this.paused;
+  };
+
+  // Browsers let a page make sound only after a tap: the Start button (or the setting) is one.
+  Player.prototype.unlockAudio = function () {
+    if (!SUPPORTED.tones || !this.settings.tones) return;
+    if (!this.audio) this.audio = new AudioContextClass();
+    if (this.audio.state === "suspended") this.audio.resume().catch(function () {});
+  };
+
+  Player.prototype.tone = function (name) {
+    if (!this.audio || !this.settings.tones) return;
+    var tone = TONES[name];
+    var now = this.audio.currentTime;
+    var oscillator = this.audio.createOscillator();
+    var gain = this.audio.createGain();
+    oscillator.type = "sine";
+    oscillator.frequency.value = tone.hz;
+    // A soft start and end, so the tone does not click.
+    gain.gain.setValueAtTime(0.0001, now);
+    gain.gain.exponentialRampToValueAtTime(0.3, now + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, now + tone.seconds);
+    oscillator.connect(gain).connect(this.audio.destination);
+    oscillator.start(now);
+    oscillator.stop(now + tone.seconds + 0.02);
+  };
+
+  Player.prototype.say = function (text) {
+    if (!SUPPORTED.speech || !this.settings.speech) return;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
   };
 
   Player.prototype.start = function () {
     var self = this;
     this.show("steps");
-    this.requestWakeLock();
+    this.unlockAudio();
     this.last = performance.now();
     this.timer = window.setInterval(function () { self.tick(); }, TICK_MS);
+    this.updateWakeLock();
     this.goToStep(0);
+    // The Start button is gone: keyboard and screen reader users carry on from the step's name.
+    $("step-name").focus();
   };
 
-  Player.prototype.requestWakeLock = function () {
-    // Keep a phone's screen on during the routine; nothing breaks where this is unsupported.
+  // Keep a phone's screen on while the routine runs (not paused, setting on); let it go otherwise.
+  Player.prototype.updateWakeLock = function () {
     var self = this;
-    if (!("wakeLock" in navigator)) return;
-    navigator.wakeLock.request("screen").then(function (lock) { self.wakeLock = lock; }, function () {});
+    var wanted = SUPPORTED.wakeLock && this.settings.wakeLock && this.running();
+    if (!wanted) {
+      this.releaseWakeLock();
+      return;
+    }
+    if (this.wakeLock || this.wakeLockPending || document.visibilityState !== "visible") return;
+    this.wakeLockPending = true;
+    navigator.wakeLock.request("screen").then(
+      function (lock) {
+        self.wakeLockPending = false;
+        self.wakeLock = lock;
+        lock.addEventListener("release", function () {
+          if (self.wakeLock === lock) self.wakeLock = null;
+        });
+        // Paused or finished while the request was on its way.
+        if (!self.running() || !self.settings.wakeLock) self.releaseWakeLock();
+      },
+      function () { self.wakeLockPending = false; }
+    );
+  };
+
+  Player.prototype.releaseWakeLock = function () {
+    var lock = this.wakeLock;
+    this.wakeLock = null;
+    if (lock) lock.release().catch(function () {});
   };
 
   Player.prototype.tick = function () {
@@ -140,12 +260,21 @@
     // does not depend on how often the timer fires (nor on the speed).
     while (delta > 0 && this.phase && !this.paused) {
       var spent = Math.min(delta, this.remainingMs);
+      var before = this.remainingMs;
       this.elapsedMs += spent;
       this.remainingMs -= spent;
       delta -= spent;
+      if (this.phase.kind === "hold") this.countDown(before, this.remainingMs);
       if (this.remainingMs <= 0) this.nextPhase();
     }
     if (this.phase) this.renderCountdown();
+  };
+
+  // One tone as each of the last seconds of a hold begins: at 3, 2 and 1 seconds left.
+  Player.prototype.countDown = function (beforeMs, afterMs) {
+    for (var second = COUNTED_SECONDS; second >= 1; second--) {
+      if (beforeMs > second * 1000 && afterMs <= second * 1000) this.tone("count");
+    }
   };
 
   Player.prototype.goToStep = function (index) {
@@ -157,6 +286,7 @@
     this.completed[this.stepIndex] = false;
     this.phases = phasesOf(this.steps[this.stepIndex], this.timing);
     this.renderStep();
+    this.say(this.steps[this.stepIndex].name);
     this.startPhase(0);
   };
 
@@ -167,6 +297,7 @@
     this.announce();
     this.renderCountdown();
     this.root.dataset.phase = this.phase.kind;
+    if (this.phase.kind === "switch") this.tone("switch");
     if (index > 0 && navigator.vibrate) navigator.vibrate(80);
   };
 
@@ -197,6 +328,7 @@
     button.textContent = this.paused ? "Resume" : "Pause";
     button.setAttribute("aria-pressed", this.paused ? "true" : "false");
     this.root.classList.toggle("paused", this.paused);
+    this.updateWakeLock();
     this.announce();
   };
 
@@ -241,7 +373,8 @@
     if (this.timer !== null) window.clearInterval(this.timer);
     this.timer = null;
     this.phase = null;
-    if (this.wakeLock) this.wakeLock.release().catch(function () {});
+    this.releaseWakeLock();
+    if (SUPPORTED.speech) window.speechSynthesis.cancel();
     var done = this.completed.filter(Boolean).length;
     var minutes = Math.min(MAX_MINUTES, Math.max(1, Math.ceil(this.elapsedMs / 60000)));
     this.form.elements.duration_minutes.value = minutes;
