@@ -8,7 +8,9 @@ from django.apps import apps
 from django.urls import reverse
 
 from routines.seed import load_catalog
+from tests.celery_helpers import CeleryProcesses
 from tests.conftest import PASSWORD
+from tests.smtp_helpers import RecordingHandler, smtp_server
 from tracker.seed import load_content
 
 from .browser import AXE_CHECKED, SCREENSHOTS, VIEWPORTS, Screenshots, Tab
@@ -43,6 +45,31 @@ def open_tab(new_context, live_server, viewport, screenshots):
         return Tab(context, base_url=live_server.url, shots=screenshots, persona=persona)
 
     return open_one
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback that records what it receives."""
+    with smtp_server(RecordingHandler()) as server:
+        yield server
+
+
+@pytest.fixture
+def celery(transactional_db, smtp, live_server, tmp_path):
+    """Worker and beat, not started yet; links in their emails lead to the live server."""
+    _, port = smtp
+    env = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "EMAIL_TIMEOUT": "5",
+        "SITE_URL": live_server.url,
+        "REMINDER_DISPATCH_INTERVAL": "1",
+    }
+    processes = CeleryProcesses(tmp_path, env=env, concurrency=1)
+    try:
+        with processes:
+            yield processes
+    finally:
+        processes.dump_logs()  # shown only when the test failed
 
 
 def log_in(tab: Tab, username: str, password: str = PASSWORD):

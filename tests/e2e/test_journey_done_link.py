@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from routines.models import Routine
-from tests.celery_helpers import CeleryProcesses, wait_until
+from tests.celery_helpers import wait_until
 from tests.conftest import make_user
-from tests.smtp_helpers import RecordingHandler, smtp_server
 from tracker.models import Delivery, DeliveryKind, PainEntry, ReminderSchedule, Session
 from tracker.reminders.sender import send_batch
 
@@ -37,30 +36,6 @@ def helped(alice):
         user=alice, routine=routine, date=yesterday, duration_minutes=10, pain_before=5, pain_after=3
     )
     return routine
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server(RecordingHandler()) as server:
-        yield server
-
-
-@pytest.fixture
-def celery(transactional_db, smtp, live_server, tmp_path):
-    """Worker and beat, not started yet; links in their emails lead to the live server."""
-    _, port = smtp
-    env = {
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        "EMAIL_TIMEOUT": "5",
-        "SITE_URL": live_server.url,
-        "REMINDER_DISPATCH_INTERVAL": "1",
-    }
-    processes = CeleryProcesses(tmp_path, env=env, concurrency=1)
-    try:
-        with processes:
-            yield processes
-    finally:
-        processes.dump_logs()  # shown only when the test failed
 
 
 def due_now(user):

@@ -8,9 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.celery_helpers import CeleryProcesses, wait_until
+from tests.celery_helpers import wait_until
 from tests.conftest import make_user
-from tests.smtp_helpers import RecordingHandler, smtp_server
 from tracker.models import Delivery, DeliveryStatus, ReminderSchedule
 
 from .conftest import log_in
@@ -24,30 +23,6 @@ MARGIN = datetime.timedelta(seconds=10)
 @pytest.fixture
 def alice(catalog, django_user_model):
     return make_user(django_user_model, "alice", timezone="Europe/Paris")
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server(RecordingHandler()) as server:
-        yield server
-
-
-@pytest.fixture
-def celery(transactional_db, smtp, live_server, tmp_path):
-    """Worker and beat, not started yet; links in their emails lead to the live server."""
-    _, port = smtp
-    env = {
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        "EMAIL_TIMEOUT": "5",
-        "SITE_URL": live_server.url,
-        "REMINDER_DISPATCH_INTERVAL": "1",
-    }
-    processes = CeleryProcesses(tmp_path, env=env, concurrency=1)
-    try:
-        with processes:
-            yield processes
-    finally:
-        processes.dump_logs()  # shown only when the test failed
 
 
 def a_minute_away(now: datetime.datetime) -> datetime.datetime:

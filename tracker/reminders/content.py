@@ -117,17 +117,22 @@ def _minutes(dose_plan: dict | None, plan) -> int:
     return dose_plan["estimated_minutes"] if dose_plan is not None else 0
 
 
-def reminder_email(delivery: Delivery, context: dict):
-    """The reminder for one delivery, from its context, with the headers every reminder carries."""
+def delivery_headers(delivery: Delivery, context: dict, *, label: str) -> dict:
+    """The headers every email of a delivery carries (a reminder, a weekly report)."""
     host = urlsplit(settings.SITE_URL).hostname or "backcare.localhost"
-    headers = {
+    return {
         # RFC 8058: a mail provider may POST to this URL to unsubscribe in one click.
         "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         # The same id on every attempt lets a receiving server drop a duplicate.
-        "Message-ID": f"<reminder-{delivery.pk}.{delivery.slot_at:%Y%m%d%H%M}@{host}>",
+        "Message-ID": f"<{label}-{delivery.pk}.{delivery.slot_at:%Y%m%d%H%M}@{host}>",
         "Auto-Submitted": "auto-generated",
     }
+
+
+def reminder_email(delivery: Delivery, context: dict):
+    """The reminder for one delivery, from its context, with the headers every reminder carries."""
+    headers = delivery_headers(delivery, context, label="reminder")
     return email.message(TEMPLATE, to=delivery.user.email, context=context, headers=headers)
 
 

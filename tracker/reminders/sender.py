@@ -216,19 +216,28 @@ def _contexts(deliveries: list[Delivery]) -> dict[int, dict | Exception]:
     return contexts
 
 
-def _send_one(delivery: Delivery, context: dict | Exception, outbox: email.Outbox) -> str:
+def _rendered(delivery: Delivery, context: dict | Exception, build, what: str):
+    """(what ``build`` made of the context, None) or (None, the outcome of a delivery that could not be
+    rendered: failed, before anything reached the SMTP server or the push service)."""
     try:
         if isinstance(context, Exception):
             raise context
-        message = delivery_email(delivery, context)
+        return build(delivery, context), None
     except Exception as exc:
-        # Nothing reached the SMTP server: a plain failure, visible in the admin.
         logger.exception("reminder %s could not be rendered", delivery.pk)
-        error = f"Could not render the email: {exc!r}"
         settled = Delivery.objects.settle_unsent(
-            delivery.pk, now=django_timezone.now(), status=DeliveryStatus.FAILED, error=error
+            delivery.pk,
+            now=django_timezone.now(),
+            status=DeliveryStatus.FAILED,
+            error=f"Could not render the {what}: {exc!r}",
         )
-        return "failed" if settled else "in progress"
+        return None, "failed" if settled else "in progress"
+
+
+def _send_one(delivery: Delivery, context: dict | Exception, outbox: email.Outbox) -> str:
+    message, outcome = _rendered(delivery, context, delivery_email, "email")
+    if outcome:
+        return outcome
     # Claimed immediately before its SMTP transaction, with the content item it carries
     # (so that a retry carries the same one).
     if not Delivery.objects.claim(delivery.pk, now=django_timezone.now(), content_item=delivery.content_item):
@@ -249,17 +258,9 @@ def _send_one(delivery: Delivery, context: dict | Exception, outbox: email.Outbo
 
 def _push_one(delivery: Delivery, context: dict | Exception, subscriptions: list[PushSubscription]) -> str:
     """Claim a push delivery, push it to each of the person's browsers, record what came of it."""
-    try:
-        if isinstance(context, Exception):
-            raise context
-        payload = reminder_push(delivery, context)
-    except Exception as exc:
-        logger.exception("push reminder %s could not be rendered", delivery.pk)
-        error = f"Could not render the notification: {exc!r}"
-        settled = Delivery.objects.settle_unsent(
-            delivery.pk, now=django_timezone.now(), status=DeliveryStatus.FAILED, error=error
-        )
-        return "failed" if settled else "in progress"
+    payload, outcome = _rendered(delivery, context, reminder_push, "notification")
+    if outcome:
+        return outcome
     if not Delivery.objects.claim(delivery.pk, now=django_timezone.now()):
         return "in progress"
     accepted, notes, transient = 0, [], False

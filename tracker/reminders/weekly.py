@@ -7,9 +7,7 @@ before; nothing here defines a figure of its own. Rendered by the email channel 
 """
 
 import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import reverse
 
 from routines.safety.flare import FLARE_PLAN
@@ -19,7 +17,7 @@ from ..insights import routine_insights_for
 from ..models import Delivery
 from ..outcomes.rules import outcome_changes_for
 from . import email
-from .content import absolute_url, pain_trend
+from .content import absolute_url, delivery_headers, pain_trend
 from .schedule import unsubscribe_token
 from .slots import local_day
 
@@ -110,11 +108,5 @@ def weekly_contexts(deliveries: list[Delivery]) -> dict[int, dict]:
 
 def weekly_email(delivery: Delivery, context: dict):
     """The weekly report for one delivery, with the headers every reminder email carries."""
-    host = urlsplit(settings.SITE_URL).hostname or "backcare.localhost"
-    headers = {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Message-ID": f"<weekly-{delivery.pk}.{delivery.slot_at:%Y%m%d%H%M}@{host}>",
-        "Auto-Submitted": "auto-generated",
-    }
+    headers = delivery_headers(delivery, context, label="weekly")
     return email.message(TEMPLATE, to=delivery.user.email, context=context, headers=headers)
