@@ -78,3 +78,16 @@ def test_production_refuses_a_vapid_key_without_a_real_mailto_subject():
 
     assert result.returncode != 0
     assert "VAPID_SUBJECT" in result.stderr
+
+
+def test_a_vapid_key_that_cannot_be_read_stops_the_start():
+    result = manage(
+        "check",
+        "--settings=backcare.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        VAPID_PRIVATE_KEY="not-a-key",
+        VAPID_SUBJECT="mailto:team@backcare.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "VAPID_PRIVATE_KEY cannot be read" in result.stderr

@@ -14,6 +14,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from backcare.vapid import checked_vapid_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -177,7 +179,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # key, base64url, as ``vapid --gen`` or web-push libraries print it, or a PEM). Without it the
 # embedded run makes one on first use and keeps it in VAPID_KEY_FILE; production has no such
 # file, so there the push channel is off until VAPID_PRIVATE_KEY is set.
-VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PRIVATE_KEY = checked_vapid_key(env.str("VAPID_PRIVATE_KEY", default=""))
 VAPID_KEY_FILE = None
 # Who the push services may contact about our pushes: a mailto: (Apple refuses pushes without one).
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:reminders@backcare.localhost")

@@ -204,3 +204,18 @@ def test_without_a_vapid_key_push_deliveries_are_skipped_saying_why(alice, servi
     delivery = due(alice, channels=["push"])["push"]
     settings.VAPID_PRIVATE_KEY, settings.VAPID_KEY_FILE = "", None
     assert sent(delivery).skip_reason == push.OFF_REASON
+
+
+def test_a_push_that_fails_unexpectedly_is_recorded_as_failed_never_left_sending(alice, service, monkeypatch):
+    subscribe(alice, service)
+    deliveries = due(alice)
+
+    def refuses(*args, **kwargs):
+        raise ValueError("the encryption refused the subscription's key")
+
+    monkeypatch.setattr(push, "webpush", refuses)
+    pushed, emailed = sent(deliveries["push"]), sent(deliveries["email"])
+
+    assert pushed.status == DeliveryStatus.FAILED
+    assert "the encryption refused" in pushed.error
+    assert emailed.status == DeliveryStatus.SENT

@@ -26,6 +26,8 @@ from django.conf import settings
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from backcare.vapid import vapid_from_setting
+
 logger = logging.getLogger(__name__)
 
 TRANSIENT, PERMANENT, GONE = "transient", "permanent", "gone"
@@ -74,8 +76,7 @@ def signer() -> Vapid | None:
     source = (settings.VAPID_PRIVATE_KEY, str(settings.VAPID_KEY_FILE or ""))
     if source not in _signers:
         if settings.VAPID_PRIVATE_KEY:
-            key = settings.VAPID_PRIVATE_KEY.strip()
-            _signers[source] = Vapid.from_pem(key.encode()) if "-----BEGIN" in key else Vapid.from_string(key)
+            _signers[source] = vapid_from_setting(settings.VAPID_PRIVATE_KEY)
         elif settings.VAPID_KEY_FILE:
             _signers[source] = _key_from_file(Path(settings.VAPID_KEY_FILE))
         else:
@@ -170,7 +171,10 @@ def _session() -> requests.Session:
 
 def send(*, endpoint: str, p256dh: str, auth: str, payload: dict) -> None:
     """Encrypt ``payload`` (JSON) for one subscription and POST it, signed; raises PushError when not accepted."""
-    vapid = signer()
+    try:
+        vapid = signer()
+    except Exception as exc:  # an unreadable key file: this push fails alone, recorded
+        raise PushError(PERMANENT, f"The VAPID key cannot be read: {exc!r}") from exc
     if vapid is None:
         raise PushError(PERMANENT, OFF_REASON)
     if not endpoint_allowed(endpoint):
@@ -194,6 +198,10 @@ def send(*, endpoint: str, p256dh: str, auth: str, payload: dict) -> None:
         except requests.RequestException as exc:
             # Timeouts and refused or dropped connections: the push service may answer next time.
             raise PushError(TRANSIENT, f"No answer from the push service: {exc.__class__.__name__}.") from exc
+        except Exception as exc:
+            # Anything else (a subscription key the encryption refuses, say) fails this push alone:
+            # the delivery is already claimed, and must be recorded, never left sending.
+            raise PushError(PERMANENT, f"Could not push: {exc!r}") from exc
 
 
 def _classified(exc: WebPushException) -> PushError:
