@@ -259,3 +259,20 @@ def test_after_a_pain_warning_the_links_log_the_gentlest_routine_the_email_offer
     confirm(client, re.search(r"  5: (\S+)", body).group(1).removeprefix(settings.SITE_URL))
     session = Session.objects.get()
     assert (session.routine.slug, session.duration_minutes, session.pain_after) == ("easing-day", minutes, 5)
+
+
+def test_a_high_score_from_a_link_days_old_still_shows_the_pain_warning(alice, routine, client):
+    three_days_on = datetime.datetime(2026, 6, 15, 6, 0, tzinfo=UTC)  # Monday 08:00 in Paris
+    with time_machine.travel(three_days_on, tick=False):
+        page = confirm(client, link(alice, routine, score=9)).content.decode()
+    assert Session.objects.get().date == TODAY  # the slot's day, three days back
+    assert "Your pain needs attention" in page
+
+
+def test_a_link_the_rules_of_a_log_refuse_answers_400_and_stores_nothing(alice, routine, client):
+    open_valid_page(client, alice, routine)
+    Session.objects.all().delete()
+    response = confirm(client, link(alice, routine, date=TODAY + datetime.timedelta(days=2)))
+    assert response.status_code == 400
+    assert "future" in response.content.decode()
+    assert not Session.objects.exists()
