@@ -120,3 +120,13 @@ def test_the_report_stays_at_0730_local_across_the_daylight_saving_change(alice,
     seen.append(ReminderSchedule.objects.get(user=alice).next_due_at)
     assert seen == sundays
     assert kinds(alice) == [(sundays[0], "weekly")]
+
+
+def test_a_report_due_but_not_yet_dispatched_when_the_time_changes_is_still_recorded_as_a_report(alice):
+    report_only(alice)
+    # 20 s after the slot fell due, before the dispatcher's next tick, the time moves to 07:00.
+    report_only(alice, now=SUNDAY_0730 + datetime.timedelta(seconds=20), at=datetime.time(7, 0))
+
+    owed = Delivery.objects.get(user=alice, slot_at=SUNDAY_0730)
+    assert (owed.kind, owed.channel, owed.status) == ("weekly", "email", DeliveryStatus.QUEUED)
+    assert not Delivery.objects.filter(user=alice, kind="reminder").exists()

@@ -44,7 +44,7 @@ def channels_of(schedule: ReminderSchedule) -> list[str]:
     return [channel for channel in Channel.values if channel in (schedule.channels or [])] or [Channel.EMAIL]
 
 
-def _kinds_and_channels(schedule: ReminderSchedule, slot: datetime.datetime, zone):
+def kinds_and_channels(schedule: ReminderSchedule, slot: datetime.datetime, zone):
     """(kind, channel) of each delivery a slot records: reminders on every chosen channel, the weekly
     report by email only."""
     for kind in _kinds(schedule, slot, zone):
@@ -83,7 +83,7 @@ def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
                 # report on its day, or both.
                 deliveries.extend(
                     Delivery(user_id=schedule.user_id, slot_at=slot, kind=kind, channel=channel)
-                    for kind, channel in _kinds_and_channels(schedule, slot, zone)
+                    for kind, channel in kinds_and_channels(schedule, slot, zone)
                 )
                 deliveries.extend(
                     Delivery(
@@ -95,7 +95,7 @@ def dispatch_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
                         skip_reason=reason,
                     )
                     for missed_slot, reason in missed
-                    for kind, channel in _kinds_and_channels(schedule, missed_slot, zone)
+                    for kind, channel in kinds_and_channels(schedule, missed_slot, zone)
                 )
             ReminderSchedule.objects.bulk_update(batch, ["next_due_at"])
             # The unique (user, slot, kind, channel) constraint is the last line of defence.

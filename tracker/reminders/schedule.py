@@ -6,6 +6,7 @@ and the admin all come here), so that ``next_due_at`` always follows. Also the s
 tokens of the one-click unsubscribe link.
 """
 
+import dataclasses
 import datetime
 import functools
 
@@ -17,9 +18,9 @@ from django.utils import timezone as django_timezone
 
 from backcare.accounts.timezones import validate_timezone
 
-from ..models import Channel, Delivery, DeliveryStatus, ReminderSchedule
+from ..models import Channel, Delivery, DeliveryKind, DeliveryStatus, ReminderSchedule
 from . import push
-from .dispatcher import channels_of, enqueue
+from .dispatcher import enqueue, kinds_and_channels
 from .slots import ONE_SECOND, next_slot, zone_named
 
 TURNED_OFF = "Reminders were turned off before this one was sent."
@@ -58,37 +59,58 @@ def schedule_for(user) -> ReminderSchedule:
     return schedule
 
 
-def _record_owed_slot(schedule: ReminderSchedule, slot: datetime.datetime) -> None:
-    """Record a slot that fell due under settings that are now gone, as the dispatcher would have."""
-    channels = channels_of(schedule)
-    if not schedule.enabled:
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    user_id=schedule.user_id,
-                    slot_at=slot,
-                    channel=channel,
-                    status=DeliveryStatus.SKIPPED,
-                    skip_reason=TURNED_OFF,
-                )
-                for channel in channels
-            ],
-            ignore_conflicts=True,
+@dataclasses.dataclass(frozen=True)
+class Owed:
+    """A slot due and perhaps not yet dispatched, with the deliveries it carried under the settings
+    it fell due under: (kind, channel) pairs, as the dispatcher would have recorded them."""
+
+    at: datetime.datetime
+    carries: tuple[tuple[str, str], ...]
+
+
+def _owed(schedule: ReminderSchedule | None) -> Owed | None:
+    """The schedule's due slot and what it carries, read before its settings or zone change."""
+    if schedule is None or not schedule.slot_days or schedule.next_due_at is None:
+        return None
+    zone = zone_named(schedule.user.timezone)
+    return Owed(schedule.next_due_at, tuple(kinds_and_channels(schedule, schedule.next_due_at, zone)))
+
+
+def _turned_off(schedule: ReminderSchedule, kind: str) -> str:
+    """Why a delivery of this kind is no longer wanted under the schedule's new settings, or ''."""
+    if kind == DeliveryKind.WEEKLY_REPORT:
+        return "" if schedule.weekly_report else WEEKLY_TURNED_OFF
+    return "" if schedule.enabled else TURNED_OFF
+
+
+def _record_owed_slot(schedule: ReminderSchedule, owed: Owed) -> None:
+    """Record a slot that fell due under settings that are now gone, as the dispatcher would have:
+    each delivery it carried then, skipped when its kind is now turned off, queued otherwise (the
+    sender's skip rules then judge it under the new settings)."""
+    rows = []
+    for kind, channel in owed.carries:
+        reason = _turned_off(schedule, kind)
+        status = DeliveryStatus.SKIPPED if reason else DeliveryStatus.QUEUED
+        rows.append(
+            Delivery(
+                user_id=schedule.user_id,
+                slot_at=owed.at,
+                kind=kind,
+                channel=channel,
+                status=status,
+                skip_reason=reason,
+            )
         )
-        return
-    Delivery.objects.bulk_create(
-        [Delivery(user_id=schedule.user_id, slot_at=slot, channel=channel) for channel in channels],
-        ignore_conflicts=True,
-    )
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     ids = list(
-        Delivery.objects.filter(user_id=schedule.user_id, slot_at=slot, status=DeliveryStatus.QUEUED).values_list(
+        Delivery.objects.filter(user_id=schedule.user_id, slot_at=owed.at, status=DeliveryStatus.QUEUED).values_list(
             "pk", flat=True
         )
     )
     transaction.on_commit(functools.partial(enqueue, ids), robust=True)
 
 
-def _next_due_keeping_owed(schedule: ReminderSchedule, *, was_due_at, now: datetime.datetime):
+def _next_due_keeping_owed(schedule: ReminderSchedule, *, owed: Owed | None, now: datetime.datetime):
     """The next slot under the schedule's new settings, without losing one that is due and not yet dispatched.
 
     The dispatcher runs at the start of every minute (later when beat was down), so a slot can
@@ -96,12 +118,12 @@ def _next_due_keeping_owed(schedule: ReminderSchedule, *, was_due_at, now: datet
     so it is still owed one reminder.
     """
     following = next_due_at(schedule, after=now)
-    if was_due_at is None or was_due_at > now:
+    if owed is None or owed.at > now:
         return following
-    if following is not None and next_due_at(schedule, after=was_due_at - ONE_SECOND) == was_due_at:
+    if following is not None and next_due_at(schedule, after=owed.at - ONE_SECOND) == owed.at:
         # Still a slot under the new settings: the dispatcher records it, then advances.
-        return was_due_at
-    _record_owed_slot(schedule, was_due_at)
+        return owed.at
+    _record_owed_slot(schedule, owed)
     return following
 
 
@@ -110,14 +132,10 @@ def _locked_schedule(user) -> ReminderSchedule | None:
     return ReminderSchedule.objects.select_for_update().filter(user=user).first()
 
 
-def _was_due_at(schedule: ReminderSchedule) -> datetime.datetime | None:
-    return schedule.next_due_at if schedule.slot_days else None
-
-
-def _moved(schedule: ReminderSchedule, user, now: datetime.datetime, *, was_due_at) -> ReminderSchedule:
+def _moved(schedule: ReminderSchedule, user, now: datetime.datetime, *, owed: Owed | None) -> ReminderSchedule:
     """The schedule's next slot recomputed for its (possibly new) settings and the user's zone."""
     schedule.user = user
-    schedule.next_due_at = _next_due_keeping_owed(schedule, was_due_at=was_due_at, now=now)
+    schedule.next_due_at = _next_due_keeping_owed(schedule, owed=owed, now=now)
     return schedule
 
 
@@ -130,10 +148,11 @@ def timezone_change(*, user, timezone: str, now: datetime.datetime | None = None
     if timezone != user.timezone:  # a legacy zone a person already has may be kept
         validate_timezone(timezone)
     schedule = _locked_schedule(user)
+    owed = _owed(schedule)
     user.timezone = timezone
     user.save(update_fields=["timezone"])
     if schedule is not None:
-        moved = _moved(schedule, user, now or django_timezone.now(), was_due_at=_was_due_at(schedule))
+        moved = _moved(schedule, user, now or django_timezone.now(), owed=owed)
         moved.save(update_fields=["next_due_at", "updated_at"])
 
 
@@ -167,7 +186,7 @@ def schedule_update(
     if user.timezone != timezone:
         timezone_change(user=user, timezone=timezone, now=now)
     schedule = _locked_schedule(user)
-    was_due_at = _was_due_at(schedule)
+    owed = _owed(schedule)
     schedule.enabled = enabled
     schedule.time = time
     schedule.weekdays = ReminderSchedule.mask_for(weekdays)
@@ -178,7 +197,7 @@ def schedule_update(
         schedule.weekly_report_day = weekly_report_day
     if channels is not None:
         schedule.channels = channels
-    _moved(schedule, user, now, was_due_at=was_due_at).save()
+    _moved(schedule, user, now, owed=owed).save()
     return schedule
 
 
@@ -188,7 +207,7 @@ def schedule_refresh(user, *, now: datetime.datetime | None = None) -> ReminderS
     schedule = _locked_schedule(user)
     if schedule is None:
         return None
-    _moved(schedule, user, now or django_timezone.now(), was_due_at=_was_due_at(schedule)).save(
+    _moved(schedule, user, now or django_timezone.now(), owed=_owed(schedule)).save(
         update_fields=["next_due_at", "updated_at"]
     )
     return schedule
@@ -204,12 +223,11 @@ def unsubscribe(*, user, now: datetime.datetime | None = None) -> bool:
     schedule = _locked_schedule(user)
     if schedule is None or not schedule.slot_days:
         return False
+    owed = _owed(schedule)
     schedule.enabled = False
     schedule.weekly_report = False
     # Its old due slot is owed, and recorded as skipped now that reminders are off.
-    schedule.next_due_at = _next_due_keeping_owed(
-        schedule, was_due_at=schedule.next_due_at, now=now or django_timezone.now()
-    )
+    schedule.next_due_at = _next_due_keeping_owed(schedule, owed=owed, now=now or django_timezone.now())
     schedule.save(update_fields=["enabled", "weekly_report", "next_due_at", "updated_at"])
     return True
 
