@@ -13,6 +13,8 @@ def manage(*args, **env_overrides):
         for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
+    # Production asks for the https address people use; the tests give one unless they say otherwise.
+    env.setdefault("SITE_URL", "https://backcare.example.org")
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -91,3 +93,12 @@ def test_a_vapid_key_that_cannot_be_read_stops_the_start():
 
     assert result.returncode != 0
     assert "VAPID_PRIVATE_KEY cannot be read" in result.stderr
+
+
+def test_production_refuses_a_site_url_that_is_not_https():
+    result = manage(
+        "check", "--settings=backcare.settings.production", SECRET_KEY=secrets.token_urlsafe(50), SITE_URL=""
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL must be the https:// address" in result.stderr

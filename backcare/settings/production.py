@@ -3,9 +3,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, VAPID_PRIVATE_KEY, VAPID_SUBJECT, env
+from .base import REST_FRAMEWORK, SITE_URL, VAPID_PRIVATE_KEY, VAPID_SUBJECT, env
 
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured when missing
+# Emails carry links built on it, secret ones included (done links, the calendar feed): never the
+# local default, never plain http.
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the https:// address people open Backcare at.")
 # Production runs behind a TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER below).
 NUM_PROXIES = env.int("NUM_PROXIES", default=1)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": NUM_PROXIES or None}

@@ -89,9 +89,18 @@ def test_the_same_endpoint_again_updates_its_one_row(alice_api, alice):
 
 
 def test_a_browser_someone_else_subscribed_before_now_pushes_only_to_the_new_person(alice_api, bob_api, alice, bob):
-    alice_api.post(URL, subscription(), format="json")
-    bob_api.post(URL, subscription(), format="json")
+    same_browser = subscription()  # the browser hands back its one subscription, keys and all
+    alice_api.post(URL, same_browser, format="json")
+    bob_api.post(URL, same_browser, format="json")
     assert list(PushSubscription.objects.values_list("user", flat=True)) == [bob.pk]
+
+
+def test_an_endpoint_alone_cannot_take_another_persons_subscription(alice_api, bob_api, alice, bob):
+    alice_api.post(URL, subscription(), format="json")
+    response = bob_api.post(URL, subscription(), format="json")  # the endpoint, without the browser's secret
+    assert response.status_code == 400
+    assert "another account" in str(response.data["endpoint"])
+    assert list(PushSubscription.objects.values_list("user", flat=True)) == [alice.pk]
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,11 @@ def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str) -> tuple[Push
         errors["endpoint"] = push.OFF_REASON
     if errors:
         raise ValidationError({field: [message] for field, message in errors.items()})
+    held = PushSubscription.objects.filter(endpoint=endpoint).exclude(user=user).first()
+    if held is not None and held.auth != auth:
+        # The same browser signing in as someone else sends its same secret; an endpoint alone
+        # (which a push service's logs or a proxy may show) must not move a person's reminders.
+        raise ValidationError({"endpoint": ["This browser's subscription belongs to another account."]})
     subscription, created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
     )
