@@ -82,3 +82,36 @@ def test_the_offline_page_says_what_works_offline(client):
     response = client.get("/offline/")
     assert response.status_code == 200
     assert "You are offline" in response.content.decode()
+
+
+def never_kept(client) -> list[str]:
+    body = client.get("/sw.js").content.decode()
+    return json.loads(re.search(r"var NEVER_KEPT = (\[.*?\]);", body, re.S).group(1).replace(",\n]", "]"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("tracker:done-link", args=["a-token"]),
+        reverse("tracker:report-shared", args=["a-token"]),
+        reverse("tracker:report-shared-pdf", args=["a-token"]),
+        reverse("tracker:calendar-feed", args=["a-key"]),
+    ],
+)
+def test_the_service_worker_never_keeps_a_page_a_links_secret_opens(client, url):
+    # Revoked or reset, such a link must stop answering, offline too.
+    assert any(url.startswith(prefix) for prefix in never_kept(client)), url
+
+
+def test_the_service_worker_never_keeps_the_api_or_the_sign_in_pages(client):
+    prefixes = never_kept(client)
+    for url in [reverse("login"), reverse("logout"), "/api/v1/sessions/", "/sw.js"]:
+        assert any(url.startswith(prefix) for prefix in prefixes), url
+    for url in [reverse("tracker:dashboard"), reverse("tracker:history"), reverse("routines:catalog")]:
+        assert not any(url.startswith(prefix) for prefix in prefixes), url
+
+
+def test_the_outbox_sends_only_its_owners_items():
+    source = Path(finders.find("backcare/outbox.js")).read_text()
+    assert "return !!user && item.user === user;" in source
+    assert "!item.user ||" not in source

@@ -7,15 +7,57 @@
 var VERSION = "__VERSION__";
 var SHELL = "backcare-shell-" + VERSION;
 var PAGES = "backcare-pages-" + VERSION;
+// Who the server last said is signed in (kept across versions: the worker may stop any time).
+var WHO = "backcare-who";
+var WHO_KEY = "/sw/signed-in";
 var SHELL_FILES = {{ shell_files|safe }};
 var PAGES_AT_INSTALL = {{ pages|safe }};
 var OFFLINE_URL = {{ offline_url|safe }};
 var LOGOUT_URL = {{ logout_url|safe }};
 var STATIC_URL = {{ static_url|safe }};
-// Never kept: the API, the admin, sign-in pages and the worker itself.
-var NEVER_KEPT = ["/api/", "/admin/", "/accounts/", "/sw.js", "/manifest.webmanifest"];
+// Never kept: the API, the admin, sign-in pages, the worker itself, and the pages a link's
+// secret opens (a done link, a shared report, a calendar feed): revoked or reset, they must stop
+// answering, offline too. Their Cache-Control says no-store, but so does every page of a
+// signed-in person (PrivateResponsesMiddleware): no-store cannot be the rule here, since keeping
+// a person's own pages on their own device is what works offline; this list is.
+var NEVER_KEPT = [
+  "/api/", "/admin/", "/accounts/", "/sw.js", "/manifest.webmanifest", "/done/", "/report/", "/calendar/",
+];
 
 importScripts({{ push_script|safe }}, {{ outbox_script|safe }});
+
+function neverKept(url) {
+  var path = new URL(url, self.location.origin).pathname;
+  return NEVER_KEPT.some(function (prefix) { return path.indexOf(prefix) === 0; });
+}
+
+// The signed-in person, as the server last said: "" for nobody.
+function knownUser() {
+  return caches.open(WHO).then(function (cache) { return cache.match(WHO_KEY); }).then(function (found) {
+    return found ? found.text() : "";
+  });
+}
+
+function rememberUser(user) {
+  return caches.open(WHO).then(function (cache) { return cache.put(WHO_KEY, new Response(user)); });
+}
+
+// A page from the server says who is signed in. Someone else than the last one (a session that
+// ended without a logout): nothing of the last person's stays on the device.
+function noteUser(user) {
+  return knownUser().then(function (known) {
+    if (known === user) return undefined;
+    var forget = known ? caches.delete(PAGES) : Promise.resolve();
+    return forget.then(function () { return rememberUser(user); });
+  });
+}
+
+function userOf(html) {
+  var body = /<body\b[^>]*>/i.exec(html);
+  var user = body && /\sdata-user="([^"]*)"/.exec(body[0]);
+  // A username is letters, digits and @.+-_ (Django's validator): nothing in it is escaped.
+  return user ? user[1] : "";
+}
 
 function keepable(response) {
   // A redirect cannot answer a navigation later; an error page is not worth keeping.
@@ -38,12 +80,15 @@ function keepPictures(html) {
   });
 }
 
-// The page is put last: once it is kept, so is everything it shows.
+// The page is put last: once it is kept, so is everything it shows. An HTML page first says
+// who it is for, so that it never joins the pages kept for someone else.
 function keepPage(request, response) {
-  if (!keepable(response)) return Promise.resolve();
+  if (!keepable(response) || neverKept(request.url)) return Promise.resolve();
   var copy = response.clone();
   var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
-  var pictures = html ? response.clone().text().then(keepPictures) : Promise.resolve();
+  var pictures = html ? response.clone().text().then(function (text) {
+    return noteUser(userOf(text)).then(function () { return keepPictures(text); });
+  }) : Promise.resolve();
   return pictures.then(function () {
     return caches.open(PAGES).then(function (cache) { return cache.put(request, copy); });
   });
@@ -55,9 +100,10 @@ function fetchAndKeep(url) {
   }).catch(function () {});
 }
 
-// The offline page is the shell's: it stays after a logout empties the pages kept.
+// The offline page is the shell's: it stays after a logout empties the pages kept. It is a
+// visitor's, so that it names nobody to whoever sees it later.
 function keepOfflinePage(cache) {
-  return fetch(OFFLINE_URL, { credentials: "same-origin" }).then(function (response) {
+  return fetch(OFFLINE_URL, { credentials: "omit" }).then(function (response) {
     if (keepable(response)) return cache.put(OFFLINE_URL, response);
     throw new Error("no offline page");
   });
@@ -76,15 +122,19 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
-        return name.indexOf("backcare-") === 0 && name !== SHELL && name !== PAGES;
+        return name.indexOf("backcare-") === 0 && name !== SHELL && name !== PAGES && name !== WHO;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () { return self.clients.claim(); })
   );
 });
 
-// A page asks for the pages it links to (today's routine, its player, the catalog's routines).
+// A page says who is signed in, when someone is (a page kept for the last person names them, or
+// nobody); and asks for the pages it links to (today's routine, its player, the catalog's routines).
 self.addEventListener("message", function (event) {
   var data = event.data || {};
+  if (data.type === "signed-in" && typeof data.user === "string" && data.user) {
+    event.waitUntil(noteUser(data.user));
+  }
   if (data.type === "keep-pages" && Array.isArray(data.urls)) {
     event.waitUntil(Promise.all(data.urls.filter(function (url) {
       return new URL(url, self.location.origin).origin === self.location.origin;
@@ -131,14 +181,17 @@ function keptFirst(request) {
   });
 }
 
-// A log form posted while the network fails: keep what it said in the outbox and show the
-// person a page that tells them so, instead of the browser's own error.
+// A log form posted while the network fails: keep what it said in the outbox, as the signed-in
+// person's, and show them a page that tells them so, instead of the browser's own error. With
+// nobody known to be signed in, nothing is kept: only its owner's session ever sends an item.
 function postOrKeep(request) {
   var copy = request.clone();
   return fetch(request).catch(function () {
-    return copy.formData().then(function (form) {
-      var item = BackcareOutbox.fromForm(new URL(copy.url).pathname, form, BackcareOutbox.localToday());
+    return Promise.all([copy.formData(), knownUser()]).then(function (got) {
+      var item = BackcareOutbox.fromForm(new URL(copy.url).pathname, got[0], BackcareOutbox.localToday());
       if (!item) throw new Error("not a log form");
+      if (!got[1]) return undefined;
+      item.user = got[1];
       return BackcareOutbox.add(item);
     }).then(function () {
       return Response.redirect(OFFLINE_URL, 303);
@@ -153,7 +206,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method === "POST") {
     if (url.pathname === LOGOUT_URL) {
       // Nothing of this person's stays on the device after they log out.
-      event.respondWith(caches.delete(PAGES).then(function () { return fetch(request); }));
+      event.respondWith(Promise.all([caches.delete(PAGES), rememberUser("")]).then(function () { return fetch(request); }));
     } else if (request.mode === "navigate" && BackcareOutbox.kindOf(url.pathname)) {
       event.respondWith(postOrKeep(request));
     }
@@ -164,6 +217,6 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(keptFirst(request));
     return;
   }
-  if (NEVER_KEPT.some(function (prefix) { return url.pathname.indexOf(prefix) === 0; })) return;
+  if (neverKept(request.url)) return;
   event.respondWith(networkFirst(request));
 });

@@ -120,3 +120,71 @@ def test_a_routine_and_a_check_in_logged_offline_reach_the_server_once(catalog, 
     assert (entry.score, entry.context) == (8, "walking")
     assert {str(session.client_id), str(entry.client_id)} == {item["client_id"] for item in items}
     tab.assert_clean()
+
+
+def outbox(page) -> list[dict]:
+    return page.evaluate("BackcareOutbox.all()")
+
+
+def test_what_alice_left_on_a_shared_device_is_never_bobs(catalog, open_tab, django_user_model):
+    """Alice's session ends without a logout (its cookie gone) and Bob signs in on the same browser:
+    the check-in the worker kept for her is not sent as his, and her kept pages are not shown to
+    him offline. When she signs in again, her check-in reaches her own log."""
+    alice = make_user(django_user_model, "alice", timezone=BROWSER_TIMEZONE, screened=True)
+    bob = make_user(django_user_model, "bob", timezone=BROWSER_TIMEZONE, screened=True)
+    tab = open_tab("shared")
+    page = tab.page
+
+    log_in(tab, "alice")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    tab.goto(reverse("tracker:dashboard"), "alice-dashboard-controlled")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    tab.goto(reverse("tracker:history"), "alice-history")
+    wait_until(page, kept(reverse("tracker:history")))
+    wait_until(page, kept(reverse("tracker:dashboard")))
+
+    # Offline, a check-in posted past the page's own handler (form.submit() fires no submit
+    # event): the service worker keeps it, for the person it knows is signed in.
+    tab.context.set_offline(True)
+    tab.goto(reverse("tracker:dashboard"), "alice-offline-dashboard")
+    check_in = page.locator("section", has=page.get_by_role("heading", name="Quick pain check-in"))
+    check_in.get_by_label("4", exact=True).check()
+    check_in.get_by_label("When").select_option("walking")
+    check_in.locator("form").evaluate("form => HTMLFormElement.prototype.submit.call(form)")
+    tab.arrived(reverse("offline"), "kept-by-the-worker")
+    assert [item["user"] for item in outbox(page)] == ["alice"]
+
+    # Back online, her session has expired: Bob signs in on the same browser. (The offline page is
+    # a visitor's: with something waiting, it reloads when the connection returns.)
+    tab.context.clear_cookies()
+    with page.expect_navigation():
+        tab.context.set_offline(False)
+    page.wait_for_load_state()
+    log_in(tab, "bob")
+    page.wait_for_selector("body[data-user='bob'][data-outbox-waiting='0']")
+    page.wait_for_timeout(1500)  # time enough for a send that must not happen
+    assert not PainEntry.objects.exists()
+    assert [item["user"] for item in outbox(page)] == ["alice"]
+
+    # Offline, Bob is never shown Alice's history.
+    tab.context.set_offline(True)
+    tab.goto(reverse("tracker:history"), "bob-offline-history")
+    assert page.get_by_role("heading", name="You are offline").is_visible()
+    assert "alice" not in page.content()
+    # Online again, the offline page (a visitor's) reloads to learn who is signed in: Bob.
+    with page.expect_navigation():
+        tab.context.set_offline(False)
+    page.wait_for_load_state()
+    tab.goto(reverse("tracker:history"), "bob-history")
+    assert page.locator("body").get_attribute("data-user") == "bob"
+
+    # Bob logs out, Alice signs in again: her check-in is sent, to her own log.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    tab.screenshot("bob-logged-out")
+    log_in(tab, "alice")
+    page.wait_for_selector("body[data-user='alice'][data-outbox-waiting='0']")
+    wait_until(page, "() => BackcareOutbox.all().then(items => items.length === 0)")
+    assert list(PainEntry.objects.values_list("user", "score")) == [(alice.pk, 4)]
+    assert not PainEntry.objects.filter(user=bob).exists()
+    tab.assert_clean()

@@ -70,7 +70,7 @@
   // What the banner says: waiting entries, the ones just sent, the ones the server refused.
   function show(extra) {
     return Outbox.all().then(function (items) {
-      var waiting = items.filter(function (item) { return !item.user || item.user === user(); }).length;
+      var waiting = Outbox.mine(items, user()).length;
       var lines = [];
       if (waiting) {
         lines.push(plural(waiting, "entry", "entries") + " waiting to be sent." +
@@ -139,6 +139,8 @@
   // session too, so that the copy kept offline has this person's menu, not a visitor's.
   function keepLinkedPages() {
     if (!navigator.serviceWorker.controller) return;
+    // Who is signed in: the worker writes them on the log forms it keeps for later.
+    if (user()) navigator.serviceWorker.controller.postMessage({ type: "signed-in", user: user() });
     var links = Array.prototype.slice.call(document.querySelectorAll("a[data-keep-offline]"));
     var kept = "backcare-kept-for";
     if (user() && window.sessionStorage.getItem(kept) !== user()) {

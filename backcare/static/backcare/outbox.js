@@ -79,12 +79,22 @@
   function remove(clientId) { return transact("readwrite", function (store) { store.delete(clientId); }); }
   function all() { return transact("readonly", function (store) { return store.getAll(); }); }
 
-  // Send what the outbox holds for this person (items kept by the service worker have no
-  // owner yet: they were posted from this person's page). Answers {sent, refused, waiting, stopped}.
+  // Whose items a person's session sends: their own, never another's, never an item without an owner.
+  function mine(items, user) {
+    return items.filter(function (item) { return !!user && item.user === user; });
+  }
+
+  // Send what the outbox holds for this person (the page and the service worker both write
+  // its owner on every item). An item without an owner (kept by an older worker) is nobody's to
+  // send: it is dropped. Answers {sent, refused, waiting, stopped}.
   function send(user, csrfToken) {
     var report = { sent: [], refused: [], waiting: 0, stopped: null };
     return all().then(function (items) {
-      items = items.filter(function (item) { return !item.user || item.user === user; });
+      var unowned = items.filter(function (item) { return !item.user; });
+      return Promise.all(unowned.map(function (item) { return remove(item.client_id); })).then(function () {
+        return mine(items, user);
+      });
+    }).then(function (items) {
       return items.reduce(function (previous, item) {
         return previous.then(function () {
           if (report.stopped) { report.waiting += 1; return; }
@@ -119,6 +129,6 @@
 
   scope.BackcareOutbox = {
     kindOf: kindOf, fromForm: fromForm, localToday: localToday, newId: newId,
-    add: add, remove: remove, all: all, send: send,
+    add: add, remove: remove, all: all, mine: mine, send: send,
   };
 })(self);
