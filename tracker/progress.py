@@ -270,13 +270,16 @@ DAILY_PAIN_SQL = f"""
 """  # noqa: S608
 
 # One row per routine used in the range, NULL for free exercises.
-ROUTINE_ROWS_SQL = f"""
-    SELECT s.routine_id, r.slug, r.name, r.chain,
+# One routine row's columns (ROUTINE_ROW_FIELDS) and where they come from, for one person or a batch.
+ROUTINE_ROW_COLUMNS_SQL = f"""s.routine_id, r.slug, r.name, r.chain,
            COUNT(*), SUM(s.duration_minutes),
            SUM(CASE WHEN {BOTH_SCORES_SQL} THEN 1 ELSE 0 END),
            SUM(CASE WHEN {BOTH_SCORES_SQL} THEN s.pain_before END),
            SUM(CASE WHEN {BOTH_SCORES_SQL} THEN s.pain_after END)
-    FROM {SESSIONS} s LEFT JOIN {ROUTINES} r ON r.id = s.routine_id
+    FROM {SESSIONS} s LEFT JOIN {ROUTINES} r ON r.id = s.routine_id"""  # noqa: S608
+
+ROUTINE_ROWS_SQL = f"""
+    SELECT {ROUTINE_ROW_COLUMNS_SQL}
     WHERE s.user_id = %s AND s.date >= %s AND s.date <= %s
     GROUP BY s.routine_id, r.slug, r.name, r.chain
 """  # noqa: S608
@@ -284,12 +287,7 @@ ROUTINE_ROWS_SQL = f"""
 # ROUTINE_ROWS_SQL for a batch of users whose weekly reports end on the same day, per user and per
 # week: 1 for the last 7 days (date >= the first parameter), 0 for the 7 before.
 WEEKS_ROUTINE_ROWS_SQL = f"""
-    SELECT s.user_id, CASE WHEN s.date >= %s THEN 1 ELSE 0 END, s.routine_id, r.slug, r.name, r.chain,
-           COUNT(*), SUM(s.duration_minutes),
-           SUM(CASE WHEN {BOTH_SCORES_SQL} THEN 1 ELSE 0 END),
-           SUM(CASE WHEN {BOTH_SCORES_SQL} THEN s.pain_before END),
-           SUM(CASE WHEN {BOTH_SCORES_SQL} THEN s.pain_after END)
-    FROM {SESSIONS} s LEFT JOIN {ROUTINES} r ON r.id = s.routine_id
+    SELECT s.user_id, CASE WHEN s.date >= %s THEN 1 ELSE 0 END, {ROUTINE_ROW_COLUMNS_SQL}
     WHERE s.user_id IN ({{ids}}) AND s.date >= %s AND s.date <= %s
     GROUP BY s.user_id, 2, s.routine_id, r.slug, r.name, r.chain
 """  # noqa: S608
